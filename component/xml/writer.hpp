@@ -1,0 +1,34 @@
+// Serialises elements to XML text, escaping every attribute value and text node.
+// Namespaces: an element gets an xmlns attribute when its namespace differs from its parent's;
+// top-level stanzas on a component stream inherit "jabber:component:accept".
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "xml/element.hpp"
+
+namespace xml {
+
+void escape_text(std::string_view in, std::string& out);
+void escape_attr(std::string_view in, std::string& out);  // for values quoted with '
+
+// Appends `e` serialised to `out`.
+void write(const Element& e, std::string& out, std::string_view parent_ns = kComponentNs);
+std::string to_string(const Element& e, std::string_view parent_ns = kComponentNs);
+
+// A stanza serialised once for many recipients: the `to` attribute comes first, so the text
+// is head + escaped recipient + tail, e.g. head = "<message to='", tail = "' from=...>...".
+// Only the recipient differs per copy: a broadcast to N occupants serialises the payload once.
+struct Prepared {
+  std::string head;
+  std::string tail;
+};
+// `stanza` must not carry a `to` attribute (asserted).
+std::shared_ptr<const Prepared> prepare(const Element& stanza);
+
+// The XML text of one copy, for tests and logs.
+std::string render(const Prepared& p, std::string_view to);
+
+}  // namespace xml
