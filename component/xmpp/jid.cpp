@@ -1,0 +1,204 @@
+#include "xmpp/jid.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stringprep.h>
+
+#include <algorithm>
+#include <array>
+
+namespace xmpp {
+namespace {
+
+// RFC 7622 3.1 / RFC 6122 2.2-2.4: each part is at most 1023 bytes once prepared.
+constexpr std::size_t kMaxPartBytes = 1023;
+// Preparation may shrink the input (characters mapped to nothing), so the raw input may be a
+// little longer than 1023; four times is far beyond any real shrinkage and bounds the buffer.
+constexpr std::size_t kMaxRawBytes = 4 * kMaxPartBytes;
+
+// Runs one stringprep profile over `in`. libidn works in place on a NUL-terminated buffer
+// and needs room for expansion (case folding can grow a string: U+00DF -> "ss").
+std::optional<std::string> run_stringprep(std::string_view in, const Stringprep_profile* profile) {
+  if (in.size() > kMaxRawBytes) return std::nullopt;
+  // An embedded NUL would silently truncate the C string; U+0000 is prohibited anyway.
+  if (in.find('\0') != std::string_view::npos) return std::nullopt;
+  std::string buf(in);
+  buf.resize(in.size() * 4 + 16, '\0');
+  // Flags 0 (unassigned code points allowed) as RFC 3454 7 allows for queries; the macro form
+  // of these calls passes an int where C++ needs the enum, hence the explicit call.
+  if (stringprep(buf.data(), buf.size(), Stringprep_profile_flags(0), profile) != STRINGPREP_OK) {
+    return std::nullopt;
+  }
+  buf.resize(std::char_traits<char>::length(buf.c_str()));
+  if (buf.size() > kMaxPartBytes) return std::nullopt;
+  return buf;
+}
+
+bool is_ldh(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+}
+
+// RFC 7622 3.2: a domainpart is an IP literal or a DNS name. For the ASCII labels of a DNS name
+// we apply the STD3 rules (letters, digits, hyphen; no hyphen at either end; 63 bytes per
+// label) that IDNA ToASCII with UseSTD3ASCIIRules enforces; labels with non-ASCII characters
+// are left to nameprep, which has already refused prohibited code points.
+bool valid_dns_name(std::string_view name) {
+  std::size_t start = 0;
+  while (start <= name.size()) {
+    std::size_t dot = name.find('.', start);
+    if (dot == std::string_view::npos) dot = name.size();
+    std::string_view label = name.substr(start, dot - start);
+    if (label.empty()) return false;
+    bool ascii = std::all_of(label.begin(), label.end(),
+                             [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    if (ascii) {
+      if (label.size() > 63) return false;
+      if (!std::all_of(label.begin(), label.end(), is_ldh)) return false;
+      if (label.front() == '-' || label.back() == '-') return false;
+    }
+    start = dot + 1;
+  }
+  return true;
+}
+
+constexpr std::string_view kLabelSeparators[] = {".", "\xE3\x80\x82", "\xEF\xBC\x8E",
+                                                 "\xEF\xBD\xA1"};
+
+// RFC 3490 3.1 (1): every label separator is read as a full stop.
+std::string with_ascii_dots(std::string_view domain) {
+  std::string out;
+  out.reserve(domain.size());
+  for (std::size_t i = 0; i < domain.size();) {
+    bool replaced = false;
+    for (std::string_view sep : kLabelSeparators) {
+      if (sep.size() > 1 && domain.substr(i).starts_with(sep)) {
+        out.push_back('.');
+        i += sep.size();
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) out.push_back(domain[i++]);
+  }
+  return out;
+}
+
+std::optional<std::string> prepare_domain(std::string_view domain) {
+  // RFC 7622 3.2: one trailing label separator is stripped before any other canonicalisation;
+  // RFC 3490 3.1 counts U+3002, U+FF0E and U+FF61 as label separators beside '.'.
+  for (std::string_view sep : kLabelSeparators) {
+    if (domain.ends_with(sep)) {
+      domain.remove_suffix(sep.size());
+      break;
+    }
+  }
+  if (domain.empty()) return std::nullopt;
+  // IP literals (RFC 7622 3.2): IPv6 in brackets as in RFC 3986, written back in the RFC 5952
+  // canonical form so that "[::ABCD]" and "[::abcd]" compare equal; IPv4 dotted-quad as is.
+  if (domain.front() == '[') {
+    if (domain.size() < 3 || domain.back() != ']') return std::nullopt;
+    std::string inner(domain.substr(1, domain.size() - 2));
+    in6_addr addr{};
+    if (inet_pton(AF_INET6, inner.c_str(), &addr) != 1) return std::nullopt;
+    std::array<char, INET6_ADDRSTRLEN> text{};
+    if (inet_ntop(AF_INET6, &addr, text.data(), text.size()) == nullptr) return std::nullopt;
+    return "[" + std::string(text.data()) + "]";
+  }
+  std::string ascii(domain);
+  if (in_addr addr{}; inet_pton(AF_INET, ascii.c_str(), &addr) == 1) return ascii;
+  auto prepared = run_stringprep(with_ascii_dots(domain), stringprep_nameprep);
+  if (!prepared || prepared->empty()) return std::nullopt;
+  if (!valid_dns_name(*prepared)) return std::nullopt;
+  return prepared;
+}
+
+std::optional<std::string> prepare_resource(std::string_view resource) {
+  auto prepared = run_stringprep(resource, stringprep_xmpp_resourceprep);
+  if (!prepared || prepared->empty()) return std::nullopt;
+  return prepared;
+}
+
+}  // namespace
+
+std::optional<Jid> Jid::parse(std::string_view text) {
+  // RFC 7622 3.1: the resourcepart starts at the first '/', and may itself contain '@' and
+  // '/'; the localpart ends at the first '@' before that.
+  std::string_view rest = text;
+  std::optional<std::string_view> resource;
+  if (auto slash = rest.find('/'); slash != std::string_view::npos) {
+    resource = rest.substr(slash + 1);
+    rest = rest.substr(0, slash);
+    if (resource->empty()) return std::nullopt;
+  }
+  std::optional<std::string_view> local;
+  if (auto at = rest.find('@'); at != std::string_view::npos) {
+    local = rest.substr(0, at);
+    rest = rest.substr(at + 1);
+    if (local->empty()) return std::nullopt;
+  }
+  return from_parts(local.value_or(std::string_view{}), rest,
+                    resource.value_or(std::string_view{}));
+}
+
+std::optional<Jid> Jid::from_parts(std::string_view local, std::string_view domain,
+                                   std::string_view resource) {
+  Jid jid;
+  if (!local.empty()) {
+    auto l = prepare_local(local);
+    if (!l) return std::nullopt;
+    jid.local_ = std::move(*l);
+  }
+  auto d = prepare_domain(domain);
+  if (!d) return std::nullopt;
+  jid.domain_ = std::move(*d);
+  if (!resource.empty()) {
+    auto r = prepare_resource(resource);
+    if (!r) return std::nullopt;
+    jid.resource_ = std::move(*r);
+  }
+  return jid;
+}
+
+std::optional<std::string> Jid::prepare_nick(std::string_view nick) {
+  auto prepared = prepare_resource(nick);
+  if (!prepared) return std::nullopt;
+  // Resourceprep keeps U+0020 and prohibits every other space and control (RFC 3920 appendix
+  // B.3, tables C.1.2 and C.2), so an all-blank nick after preparation is all ASCII spaces.
+  // XEP-0045 7.2: a nick made only of white space must be refused.
+  if (prepared->find_first_not_of(' ') == std::string::npos) return std::nullopt;
+  return prepared;
+}
+
+std::optional<std::string> Jid::prepare_local(std::string_view local) {
+  auto prepared = run_stringprep(local, stringprep_xmpp_nodeprep);
+  if (!prepared || prepared->empty()) return std::nullopt;
+  return prepared;
+}
+
+Jid Jid::bare() const {
+  Jid j = *this;
+  j.resource_.clear();
+  return j;
+}
+
+Jid Jid::with_resource(std::string_view prepared_resource) const {
+  Jid j = *this;
+  j.resource_ = std::string(prepared_resource);
+  return j;
+}
+
+std::string Jid::bare_str() const {
+  if (local_.empty()) return domain_;
+  std::string out;
+  out.reserve(local_.size() + 1 + domain_.size());
+  out.append(local_).append(1, '@').append(domain_);
+  return out;
+}
+
+std::string Jid::str() const {
+  std::string out = bare_str();
+  if (!resource_.empty()) out.append(1, '/').append(resource_);
+  return out;
+}
+
+}  // namespace xmpp
