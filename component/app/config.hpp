@@ -1,0 +1,61 @@
+// The component's configuration: built once at start-up from, in rising precedence, the
+// defaults below, an optional TOML file (--config FILE), the MUC_SECRET environment variable
+// (secret only) and the command line. Everything is validated here, so the rest of the program
+// can trust a Config: addresses parse, the domain is a prepared JID, limits are positive.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "base/log.hpp"
+#include "xmpp/component_link.hpp"
+#include "xmpp/jid.hpp"
+
+namespace app {
+
+// Who may create a room by joining it (XEP-0045 10.1 leaves the policy to the service).
+enum class RoomCreation {
+  anyone,   // every user
+  domains,  // users whose bare JID's domain is listed in creation_domains
+  admins,   // service administrators only
+};
+
+struct Config {
+  // host/port from --server, domain from --domain (prepared), secret, and [limits].
+  xmpp::LinkConfig link;
+  // Database connection URI (libpq syntax); empty when none was given.
+  std::string db_uri;
+  base::LogLevel log_level = base::LogLevel::info;
+
+  // [service]
+  std::size_t history_default = 20;       // messages of history sent on join (XEP-0045 7.2.15)
+  std::vector<xmpp::Jid> service_admins;  // bare JIDs with full power over every room
+  RoomCreation room_creation = RoomCreation::anyone;
+  std::vector<std::string> creation_domains;  // prepared domains, for RoomCreation::domains
+};
+
+// Parsing ends the program instead of yielding a Config: `code` is the process exit status.
+//   code 0: --help was asked; `message` is the help text, for stdout.
+//   code 2: a usage or configuration error; `message` is ONE line saying what is wrong
+//           (no trailing newline), for stderr.
+struct ConfigExit {
+  int code = 2;
+  std::string message;
+};
+
+using ConfigResult = std::variant<Config, ConfigExit>;
+
+// Parses `muc-component [--config FILE] [--server HOST:PORT] [--domain DOMAIN]
+// [--secret SECRET] [--db URI] [--log-level LEVEL]`. `env_secret` is the value of MUC_SECRET
+// (nullptr when unset); the caller reads the environment so that this function stays pure.
+ConfigResult parse_config(int argc, char** argv, const char* env_secret);
+
+// "HOST:PORT" -> host and port; IPv6 literals in brackets ("[::1]:5347", host becomes "::1").
+// False when the host is empty or the port is not a number in 1..65535.
+bool parse_host_port(std::string_view text, std::string& host, std::uint16_t& port);
+
+}  // namespace app
