@@ -1,1 +1,35 @@
-int main() { return 0; }
+// muc-component: a XEP-0045 multi-user chat service attached to any XMPP server as a
+// XEP-0114 external component.
+#include <uv.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <variant>
+
+#include "app/component_app.hpp"
+#include "app/config.hpp"
+#include "base/log.hpp"
+
+int main(int argc, char** argv) {
+  app::ConfigResult parsed = app::parse_config(argc, argv, std::getenv("MUC_SECRET"));
+  if (auto* exit = std::get_if<app::ConfigExit>(&parsed)) {
+    std::FILE* stream = exit->code == 0 ? stdout : stderr;
+    std::fprintf(stream, "%s\n", exit->message.c_str());
+    return exit->code;
+  }
+  const app::Config& config = std::get<app::Config>(parsed);
+  base::set_log_level(config.log_level);
+  base::log_info("muc-component serving {} through {}:{}", config.link.domain, config.link.host,
+                 config.link.port);
+
+  uv_loop_t loop;
+  uv_loop_init(&loop);
+  int code = 0;
+  {
+    app::ComponentApp component(&loop, config);
+    code = component.run();
+  }
+  // Handles are closed by now; a non-zero return here would be a leak of our own.
+  if (uv_loop_close(&loop) != 0) base::log_warn("event loop closed with handles still open");
+  return code;
+}

@@ -1,0 +1,82 @@
+#include "app/component_app.hpp"
+
+#include <chrono>
+
+#include "base/log.hpp"
+
+namespace app {
+
+muc::ServiceConfig service_config(const Config& c) {
+  muc::ServiceConfig s;
+  s.domain = c.link.domain;
+  s.history_default = static_cast<std::uint32_t>(c.history_default);
+  for (const xmpp::Jid& j : c.service_admins) s.service_admins.push_back(j.bare_str());
+  switch (c.room_creation) {
+    case RoomCreation::anyone:
+      s.creation = muc::CreationPolicy::anyone;
+      break;
+    case RoomCreation::domains:
+      s.creation = muc::CreationPolicy::domains;
+      break;
+    case RoomCreation::admins:
+      s.creation = muc::CreationPolicy::admins;
+      break;
+  }
+  s.creation_domains = c.creation_domains;
+  return s;
+}
+
+ComponentApp::ComponentApp(uv_loop_t* loop, const Config& config)
+    : loop_(loop), service_(service_config(config)), link_(loop, config.link, *this) {
+  uv_signal_init(loop_, &sigint_);
+  uv_signal_init(loop_, &sigterm_);
+  sigint_.data = this;
+  sigterm_.data = this;
+}
+
+ComponentApp::~ComponentApp() = default;
+
+int ComponentApp::run() {
+  uv_signal_start(&sigint_, &ComponentApp::on_signal, SIGINT);
+  uv_signal_start(&sigterm_, &ComponentApp::on_signal, SIGTERM);
+  link_.start();
+  uv_run(loop_, UV_RUN_DEFAULT);
+  return exit_code_;
+}
+
+void ComponentApp::on_signal(uv_signal_t* handle, int signum) {
+  auto* self = static_cast<ComponentApp*>(handle->data);
+  base::log_info("received signal {}, closing the stream", signum);
+  self->shutdown(0);
+}
+
+void ComponentApp::shutdown(int exit_code) {
+  if (stopping_) return;
+  stopping_ = true;
+  exit_code_ = exit_code;
+  uv_signal_stop(&sigint_);
+  uv_signal_stop(&sigterm_);
+  link_.stop([this] {
+    uv_close(reinterpret_cast<uv_handle_t*>(&sigint_), nullptr);
+    uv_close(reinterpret_cast<uv_handle_t*>(&sigterm_), nullptr);
+  });
+}
+
+void ComponentApp::on_link_up() { base::log_info("attached to the XMPP server"); }
+
+void ComponentApp::on_stanza(xml::Element stanza) {
+  muc::Effects fx;
+  service_.handle(stanza, std::chrono::system_clock::now(), fx);
+  for (const muc::Outbound& o : fx.out) link_.send(*o.stanza, o.to);
+}
+
+void ComponentApp::on_link_down() {
+  base::log_warn("lost the link to the XMPP server; rooms stay as they are until it returns");
+}
+
+void ComponentApp::on_fatal(const std::string& reason) {
+  base::log_error("{}", reason);
+  shutdown(1);
+}
+
+}  // namespace app

@@ -1,0 +1,47 @@
+// Wires the pieces together on one libuv loop: the XEP-0114 link carries stanzas in and
+// out, the MUC service decides, signals stop everything cleanly. The loop thread owns all
+// room state; nothing here blocks.
+#pragma once
+
+#include <uv.h>
+
+#include <memory>
+#include <string>
+
+#include "app/config.hpp"
+#include "muc/service.hpp"
+#include "xmpp/component_link.hpp"
+
+namespace app {
+
+class ComponentApp final : public xmpp::ComponentLink::Listener {
+ public:
+  ComponentApp(uv_loop_t* loop, const Config& config);
+  ~ComponentApp() override;
+  ComponentApp(const ComponentApp&) = delete;
+  ComponentApp& operator=(const ComponentApp&) = delete;
+
+  // Runs until SIGINT/SIGTERM (exit code 0) or a fatal link error (exit code 1).
+  int run();
+
+  void on_link_up() override;
+  void on_stanza(xml::Element stanza) override;
+  void on_link_down() override;
+  void on_fatal(const std::string& reason) override;
+
+ private:
+  static void on_signal(uv_signal_t* handle, int signum);
+  void shutdown(int exit_code);
+
+  uv_loop_t* loop_;
+  muc::Service service_;
+  xmpp::ComponentLink link_;
+  uv_signal_t sigint_{};
+  uv_signal_t sigterm_{};
+  int exit_code_ = 0;
+  bool stopping_ = false;
+};
+
+muc::ServiceConfig service_config(const Config& config);
+
+}  // namespace app

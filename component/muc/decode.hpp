@@ -1,0 +1,31 @@
+// Turns routing XML into the typed requests of requests.hpp (style.md: decode at the edge).
+#pragma once
+
+#include <optional>
+
+#include "muc/requests.hpp"
+#include "xml/element.hpp"
+
+namespace muc {
+
+// XEP-0082 DateTime ("2002-10-13T23:58:37Z", fractions and offsets allowed).
+std::optional<Clock::time_point> parse_datetime(std::string_view text);
+
+// <history/> attributes; malformed values are ignored (treated as absent).
+HistoryRequest decode_history(const xml::Element* history);
+
+// Presence children worth rebroadcasting (show, status, priority, caps, ...), serialised:
+// everything except the MUC <x/> elements, which the room writes itself.
+std::string presence_payload(const xml::Element& presence);
+
+PresenceIn decode_presence(const xml::Element& presence, const xmpp::Jid& from, std::string nick);
+
+// The message to reflect or relay: without `to`/`from`, without any muc#user <x/> the
+// sender put in (the room writes its own; xep0045-notes.md "never reflect one").
+xml::Element message_body(const xml::Element& message);
+
+// A groupchat message is a subject change when it has <subject/> and no <body/> or <thread/>
+// (XEP-0045 8.1).
+std::optional<std::string> subject_change(const xml::Element& message);
+
+}  // namespace muc

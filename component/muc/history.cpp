@@ -1,0 +1,32 @@
+#include "muc/history.hpp"
+
+#include <algorithm>
+
+namespace muc {
+
+void History::add(Entry e, std::size_t keep) {
+  entries_.push_back(std::move(e));
+  trim(keep);
+}
+
+void History::trim(std::size_t keep) {
+  while (entries_.size() > keep) entries_.pop_front();
+}
+
+std::vector<const History::Entry*> History::select(const HistoryRequest& req,
+                                                   Clock::time_point now) const {
+  std::vector<const Entry*> out;
+  std::size_t chars = 0;
+  for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
+    if (req.max_stanzas && out.size() >= *req.max_stanzas) break;
+    if (req.max_chars && chars + it->chars > *req.max_chars) break;
+    if (req.seconds && it->stamp < now - *req.seconds) break;
+    if (req.since && it->stamp < *req.since) break;
+    chars += it->chars;
+    out.push_back(&*it);
+  }
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace muc

@@ -1,0 +1,34 @@
+// The discussion history a room replays to newcomers (XEP-0045 7.2.15): the last
+// messages, each already serialised with its <delay/>, so a join costs no re-serialisation.
+#pragma once
+
+#include <cstddef>
+#include <deque>
+#include <memory>
+#include <vector>
+
+#include "muc/requests.hpp"
+#include "xml/writer.hpp"
+
+namespace muc {
+
+class History {
+ public:
+  struct Entry {
+    Clock::time_point stamp;
+    std::shared_ptr<const xml::Prepared> stanza;
+    std::size_t chars;  // size of the stanza as sent, for maxchars
+  };
+
+  void add(Entry e, std::size_t keep);
+  void trim(std::size_t keep);
+  // The newest entries that satisfy every limit in `req` (XEP-0045 7.2.15: the service
+  // sends the least history that satisfies all of them, whole stanzas only), oldest first.
+  std::vector<const Entry*> select(const HistoryRequest& req, Clock::time_point now) const;
+  std::size_t size() const { return entries_.size(); }
+
+ private:
+  std::deque<Entry> entries_;
+};
+
+}  // namespace muc

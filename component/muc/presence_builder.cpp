@@ -1,0 +1,102 @@
+// Occupant presence stanzas (XEP-0045 7.2.3 and on): built as text once per variant
+// (with or without the real JID) and shared by every recipient of that variant.
+#include <algorithm>
+
+#include "muc/room.hpp"
+#include "muc/room_internal.hpp"
+#include "xmpp/namespaces.hpp"
+
+namespace muc {
+
+std::shared_ptr<const xml::Prepared> Room::build_presence(const Occupant& o,
+                                                          const PresenceSpec& spec,
+                                                          bool with_jid,
+                                                          const xmpp::Jid* self) const {
+  auto p = std::make_shared<xml::Prepared>();
+  p->head = "<presence to='";
+  std::string& t = p->tail;
+  t.reserve(256 + o.payload_xml.size());
+  t += "' from='";
+  xml::escape_attr(occupant_jid(o.nick), t);
+  t += '\'';
+  if (self != nullptr && !spec.id.empty()) {
+    t += " id='";
+    xml::escape_attr(spec.id, t);
+    t += '\'';
+  }
+  if (spec.unavailable) t += " type='unavailable'";
+  t += '>';
+  if (spec.payload != nullptr) t += *spec.payload;
+  t += "<x xmlns='";
+  t += ns::kMucUser;
+  t += "'><item affiliation='";
+  t += to_string(spec.unavailable && spec.removed_affiliation ? *spec.removed_affiliation
+                                                              : o.affiliation);
+  t += "' role='";
+  // XEP-0045 7.6 example 53: a nick change (303) keeps the role; other exits are role none.
+  t += to_string(spec.unavailable && spec.new_nick.empty() ? Role::none : o.role);
+  t += '\'';
+  if (with_jid) {
+    t += " jid='";
+    xml::escape_attr(self != nullptr ? self->str() : o.sessions.front().str(), t);
+    t += '\'';
+  }
+  if (!spec.new_nick.empty()) {
+    t += " nick='";
+    xml::escape_attr(spec.new_nick, t);
+    t += '\'';
+  }
+  if (spec.item_children.empty()) {
+    t += "/>";
+  } else {
+    t += '>';
+    t += spec.item_children;
+    t += "</item>";
+  }
+  std::vector<int> codes = spec.codes;
+  if (self != nullptr) {
+    codes.insert(codes.end(), spec.self_codes.begin(), spec.self_codes.end());
+    codes.push_back(110);
+  }
+  std::sort(codes.begin(), codes.end());
+  codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
+  for (int code : codes) {
+    t += "<status code='";
+    t += std::to_string(code);
+    t += "'/>";
+  }
+  t += spec.extra_x_xml;
+  t += "</x></presence>";
+  return p;
+}
+
+bool Room::sees_jids(const Occupant& viewer) const {
+  // XEP-0045 7.2.4 / 7.2.5: real JIDs go to everyone in a non-anonymous room, to
+  // moderators only in a semi-anonymous one.
+  return config_.whois == WhoIs::anyone || viewer.role == Role::moderator;
+}
+
+void Room::broadcast_presence(const Occupant& o, const PresenceSpec& spec, Effects& fx) const {
+  // XEP-0045 muc#roomconfig_presencebroadcast: only presence of these roles is broadcast;
+  // an unavailable presence always goes out, so others never keep a ghost.
+  const RoleSet& pb = config_.presence_broadcast;
+  bool broadcast = spec.unavailable || (o.role == Role::moderator && pb.moderator) ||
+                   (o.role == Role::participant && pb.participant) ||
+                   (o.role == Role::visitor && pb.visitor);
+  std::shared_ptr<const xml::Prepared> plain;
+  std::shared_ptr<const xml::Prepared> with_jid;
+  for (const auto& [nick, viewer] : occupants_) {
+    if (nick == o.nick) continue;
+    if (!broadcast && viewer.role != Role::moderator) continue;
+    auto& variant = sees_jids(viewer) ? with_jid : plain;
+    if (!variant) variant = build_presence(o, spec, &variant == &with_jid, nullptr);
+    for (const xmpp::Jid& s : viewer.sessions) fx.send(variant, s.str());
+  }
+}
+
+void Room::send_self_presence(const Occupant& o, const xmpp::Jid& session,
+                              const PresenceSpec& spec, Effects& fx) const {
+  fx.send(build_presence(o, spec, true, &session), session.str());
+}
+
+}  // namespace muc

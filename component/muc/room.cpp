@@ -1,0 +1,51 @@
+#include "muc/room.hpp"
+
+#include "muc/room_internal.hpp"
+#include "xmpp/namespaces.hpp"
+
+namespace muc {
+
+Room::Room(xmpp::Jid room_jid, RoomConfig config, const xmpp::Jid& creator)
+    : jid_(std::move(room_jid)), jid_str_(jid_.str()), config_(std::move(config)) {
+  // XEP-0045 10.1.1: the creator is the room's first owner.
+  affiliations_[creator.bare_str()] = Affiliation::owner;
+}
+
+Affiliation Room::affiliation_of(const xmpp::Jid& jid) const {
+  auto it = affiliations_.find(jid.bare_str());
+  return it == affiliations_.end() ? Affiliation::none : it->second;
+}
+
+Occupant* Room::occupant_by_session(const xmpp::Jid& session) {
+  auto it = nick_by_session_.find(session.str());
+  if (it == nick_by_session_.end()) return nullptr;
+  return &occupants_.at(it->second);
+}
+
+const Occupant* Room::occupant_by_session(const xmpp::Jid& session) const {
+  auto it = nick_by_session_.find(session.str());
+  if (it == nick_by_session_.end()) return nullptr;
+  return &occupants_.at(it->second);
+}
+
+Occupant* Room::occupant_by_nick(const std::string& nick) {
+  auto it = occupants_.find(nick);
+  return it == occupants_.end() ? nullptr : &it->second;
+}
+
+std::string Room::occupant_jid(const std::string& nick) const {
+  std::string out;
+  out.reserve(jid_str_.size() + 1 + nick.size());
+  out += jid_str_;
+  out += '/';
+  out += nick;
+  return out;
+}
+
+void Room::send_to_all(const std::shared_ptr<const xml::Prepared>& stanza, Effects& fx) const {
+  for (const auto& [nick, o] : occupants_) {
+    for (const xmpp::Jid& s : o.sessions) fx.send(stanza, s.str());
+  }
+}
+
+}  // namespace muc

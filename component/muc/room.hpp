@@ -1,0 +1,102 @@
+// One multi-user chat room: a pure state machine. It takes decoded requests and the
+// current time and appends the stanzas to send to an Effects; errors come back as values
+// for the service to send. No sockets, no database, no clock of its own.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <variant>
+
+#include "muc/affiliation.hpp"
+#include "muc/effects.hpp"
+#include "muc/history.hpp"
+#include "muc/occupant.hpp"
+#include "muc/requests.hpp"
+#include "muc/room_config.hpp"
+#include "xmpp/jid.hpp"
+#include "xmpp/stanza_error.hpp"
+
+namespace muc {
+
+// An iq handler's answer: the payload of the result (nullopt = empty result), or an error.
+using IqAnswer = std::variant<std::optional<xml::Element>, xmpp::StanzaError>;
+
+class Room {
+ public:
+  // A new room, created by `creator` (who becomes its owner) and locked until configured
+  // (XEP-0045 10.1).
+  Room(xmpp::Jid room_jid, RoomConfig config, const xmpp::Jid& creator);
+  Room(const Room&) = delete;
+  Room& operator=(const Room&) = delete;
+
+  const xmpp::Jid& jid() const { return jid_; }
+  const RoomConfig& config() const { return config_; }
+  bool locked() const { return locked_; }
+  bool destroyed() const { return destroyed_; }
+  std::size_t occupant_count() const { return occupants_.size(); }
+  // A temporary room with nobody in it, or a destroyed one, is dropped by the service.
+  bool finished() const { return destroyed_ || (occupants_.empty() && !config_.persistent); }
+
+  // Presence without type: enter, resync, update or change nick.
+  std::optional<xmpp::StanzaError> on_presence(const PresenceIn& p, Clock::time_point now,
+                                               Effects& fx, bool creating = false);
+  void on_leave(const LeaveIn& p, Effects& fx);
+  std::optional<xmpp::StanzaError> on_groupchat(const GroupchatIn& m, Clock::time_point now,
+                                                Effects& fx);
+  std::optional<xmpp::StanzaError> on_private_message(const PrivateMessageIn& m, Effects& fx);
+  void on_bounce(const BounceIn& b, Effects& fx);
+
+  IqAnswer on_disco_info(const xmpp::Jid& from) const;
+  IqAnswer on_owner_get(const xmpp::Jid& from) const;
+  IqAnswer on_owner_set(const xmpp::Jid& from, const xml::Element& query, Effects& fx);
+
+  Affiliation affiliation_of(const xmpp::Jid& jid) const;
+
+ private:
+  struct Facts;
+  Facts facts_for(const PresenceIn& p) const;
+  std::optional<xmpp::StanzaError> check_entry(const Facts& f, const PresenceIn& p) const;
+  void enter(const PresenceIn& p, Clock::time_point now, Effects& fx, bool creating);
+  void send_join_sequence(const Occupant& o, const xmpp::Jid& session, const PresenceIn& p,
+                          Clock::time_point now, Effects& fx, bool creating);
+  void update_presence(Occupant& o, const PresenceIn& p, Effects& fx);
+  std::optional<xmpp::StanzaError> change_nick(Occupant& o, const PresenceIn& p, Effects& fx);
+  void remove_session(const xmpp::Jid& session, std::vector<int> codes, std::string payload_xml,
+                      Effects& fx);
+  std::optional<xmpp::StanzaError> change_subject(const Occupant& o, std::string subject,
+                                                  Effects& fx);
+  void destroy(const xml::Element& destroy_request, Effects& fx);
+  void announce_config_change(const std::vector<int>& codes, Effects& fx);
+
+  // Presence stanzas (presence_builder.cpp).
+  struct PresenceSpec;
+  std::shared_ptr<const xml::Prepared> build_presence(const Occupant& o, const PresenceSpec& spec,
+                                                      bool with_jid, const xmpp::Jid* self) const;
+  void broadcast_presence(const Occupant& o, const PresenceSpec& spec, Effects& fx) const;
+  void send_self_presence(const Occupant& o, const xmpp::Jid& session, const PresenceSpec& spec,
+                          Effects& fx) const;
+  bool sees_jids(const Occupant& viewer) const;
+  void send_to_all(const std::shared_ptr<const xml::Prepared>& stanza, Effects& fx) const;
+  std::shared_ptr<const xml::Prepared> subject_message() const;
+
+  Occupant* occupant_by_session(const xmpp::Jid& session);
+  const Occupant* occupant_by_session(const xmpp::Jid& session) const;
+  Occupant* occupant_by_nick(const std::string& nick);
+  std::string occupant_jid(const std::string& nick) const;  // room@service/nick
+
+  xmpp::Jid jid_;
+  std::string jid_str_;
+  RoomConfig config_;
+  bool locked_ = true;
+  bool destroyed_ = false;
+  std::map<std::string, Affiliation> affiliations_;  // bare JID -> affiliation (not none)
+  std::map<std::string, Occupant> occupants_;        // by nick
+  std::unordered_map<std::string, std::string> nick_by_session_;  // full JID -> nick
+  History history_;
+  std::string subject_;
+  std::string subject_nick_;  // who set it; empty = the room itself
+};
+
+}  // namespace muc

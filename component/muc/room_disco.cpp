@@ -1,0 +1,42 @@
+// Room disco#info (XEP-0045 6.4) with the muc#roominfo extended form.
+#include "muc/room.hpp"
+#include "muc/room_options.hpp"
+#include "xmpp/namespaces.hpp"
+
+namespace muc {
+
+IqAnswer Room::on_disco_info(const xmpp::Jid&) const {
+  const std::string info_ns(ns::kDiscoInfo);
+  const std::string data_ns(ns::kData);
+  xml::Element q("query", info_ns);
+  xml::Element& id = q.add("identity", info_ns);
+  id.set_attr("category", "conference").set_attr("type", "text");
+  id.set_attr("name", config_.name.empty() ? jid_.local() : config_.name);
+  auto feature = [&](std::string_view var) {
+    q.add("feature", info_ns).set_attr("var", std::string(var));
+  };
+  feature(ns::kMuc);
+  feature(ns::kDiscoInfo);
+  for (std::string_view f : room_features(config_)) feature(f);
+
+  xml::Element& x = q.add("x", data_ns);
+  x.set_attr("type", "result");
+  auto field = [&](std::string_view var, std::string value, std::string_view label) {
+    xml::Element& f = x.add("field", data_ns);
+    f.set_attr("var", std::string(var));
+    if (!label.empty()) f.set_attr("label", std::string(label));
+    f.add_text_child("value", data_ns, std::move(value));
+  };
+  xml::Element& ft = x.add("field", data_ns);
+  ft.set_attr("var", "FORM_TYPE").set_attr("type", "hidden");
+  ft.add_text_child("value", data_ns, std::string(ns::kMucRoomInfo));
+  field("muc#roominfo_description", config_.description, "Description");
+  field("muc#roominfo_occupants", std::to_string(occupants_.size()), "Number of occupants");
+  field("muc#roominfo_subject", subject_, "Subject");
+  if (!config_.language.empty()) field("muc#roominfo_lang", config_.language, "Language");
+  field("muc#roominfo_changesubject", config_.change_subject ? "1" : "0",
+        "Occupants may change the subject");
+  return std::optional<xml::Element>(std::move(q));
+}
+
+}  // namespace muc

@@ -1,0 +1,33 @@
+// Types shared by the files that implement Room; not part of its interface.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "muc/room.hpp"
+
+namespace muc {
+
+struct Room::PresenceSpec {
+  bool unavailable = false;
+  std::vector<int> codes;       // to everyone
+  std::vector<int> self_codes;  // to the occupant itself, beside 110
+  std::string new_nick;         // 303: the item carries the new nick
+  std::string id;               // echoed on the self copy (XEP-0045 7.2.3)
+  const std::string* payload = nullptr;  // presence children (show, status, ...)
+  std::string item_children;    // <actor/>, <reason/> inside <item/>
+  std::string extra_x_xml;      // e.g. <destroy/> inside <x/>
+  std::optional<Affiliation> removed_affiliation;  // item affiliation on an exit, if changed
+};
+
+// XEP-0045 7.2: the facts an entry decision is made from, computed once.
+struct Room::Facts {
+  Affiliation affiliation = Affiliation::none;
+  bool nick_taken_by_other = false;
+  bool same_user_same_nick = false;  // another session of this user already has this nick
+  bool full = false;
+  bool password_ok = true;
+};
+
+}  // namespace muc

@@ -1,0 +1,110 @@
+// Groupchat messages, subject changes and private messages (XEP-0045 7.4, 7.5, 8.1).
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include "muc/room.hpp"
+#include "muc/room_internal.hpp"
+#include "xmpp/namespaces.hpp"
+
+namespace muc {
+namespace {
+
+using xmpp::StanzaError;
+
+std::string delay_stamp(Clock::time_point t) {
+  // XEP-0082 DateTime in UTC, whole seconds (enough for ordering by people).
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::floor<std::chrono::seconds>(t));
+}
+
+}  // namespace
+
+std::optional<StanzaError> Room::on_groupchat(const GroupchatIn& m, Clock::time_point now,
+                                              Effects& fx) {
+  if (destroyed_) return StanzaError::item_not_found();
+  const Occupant* o = occupant_by_session(m.from);
+  if (o == nullptr) {
+    // XEP-0045 7.4: only occupants may send to the room.
+    return StanzaError::not_acceptable("Only occupants are allowed to send messages to the room");
+  }
+  if (o->role == Role::visitor) {
+    // 7.4 / 8.4: a visitor in a moderated room has no voice.
+    return StanzaError::forbidden("Visitors are not allowed to send messages in this room");
+  }
+  if (m.subject) return change_subject(*o, *m.subject, fx);
+
+  xml::Element out = m.message;
+  out.set_attr("from", occupant_jid(o->nick));
+  out.set_attr("type", "groupchat");
+  send_to_all(xml::prepare(out), fx);
+
+  if (config_.history_length > 0 && out.child("body", ns::kComponent) != nullptr) {
+    // 7.2.15: the stored copy keeps the original sender and says when it was sent.
+    xml::Element& delay = out.add("delay", std::string(ns::kDelay));
+    delay.set_attr("from", jid_str_).set_attr("stamp", delay_stamp(now));
+    auto stored = xml::prepare(out);
+    std::size_t chars = stored->head.size() + stored->tail.size();
+    history_.add({now, std::move(stored), chars}, config_.history_length);
+  }
+  return std::nullopt;
+}
+
+std::optional<StanzaError> Room::change_subject(const Occupant& o, std::string subject,
+                                                Effects& fx) {
+  // XEP-0045 8.1: moderators, and participants where the room allows it.
+  bool allowed = o.role == Role::moderator ||
+                 (config_.change_subject && o.role >= Role::participant);
+  if (!allowed) {
+    return StanzaError::forbidden("You are not allowed to change the subject of this room");
+  }
+  subject_ = std::move(subject);
+  subject_nick_ = o.nick;
+  send_to_all(subject_message(), fx);
+  return std::nullopt;
+}
+
+std::shared_ptr<const xml::Prepared> Room::subject_message() const {
+  // 7.2.16: a groupchat message with <subject/> and no body; empty when none is set.
+  xml::Element m("message", std::string(ns::kComponent));
+  m.set_attr("from", subject_nick_.empty() ? jid_str_ : occupant_jid(subject_nick_));
+  m.set_attr("type", "groupchat");
+  m.add_text_child("subject", std::string(ns::kComponent), subject_);
+  return xml::prepare(m);
+}
+
+std::optional<StanzaError> Room::on_private_message(const PrivateMessageIn& m, Effects& fx) {
+  if (destroyed_) return StanzaError::item_not_found();
+  const Occupant* sender = occupant_by_session(m.from);
+  if (sender == nullptr) {
+    return StanzaError::not_acceptable("Only occupants may send private messages");  // 7.5
+  }
+  auto target = occupants_.find(m.nick);
+  if (target == occupants_.end()) {
+    return StanzaError::item_not_found("No occupant has that nickname");
+  }
+  bool allowed = false;
+  switch (config_.allow_pm) {
+    case AllowPm::anyone:
+      allowed = true;
+      break;
+    case AllowPm::participants:
+      allowed = sender->role >= Role::participant;
+      break;
+    case AllowPm::moderators:
+      allowed = sender->role == Role::moderator;
+      break;
+    case AllowPm::none:
+      allowed = false;
+      break;
+  }
+  if (!allowed) return StanzaError::forbidden("Private messages are not allowed in this room");
+  // The recipient sees only the sender's occupant JID, never the real one; the empty
+  // muc#user <x/> tells its client this came through a room (7.5).
+  xml::Element out = m.message;
+  out.set_attr("from", occupant_jid(sender->nick));
+  out.add("x", std::string(ns::kMucUser));
+  auto prepared = xml::prepare(out);
+  for (const xmpp::Jid& s : target->second.sessions) fx.send(prepared, s.str());
+  return std::nullopt;
+}
+
+}  // namespace muc

@@ -1,0 +1,220 @@
+// Entering, presence updates, nick changes and leaving (XEP-0045 7.2 to 7.7 and 18.1).
+#include <algorithm>
+
+#include "muc/room.hpp"
+#include "muc/room_internal.hpp"
+#include "xmpp/namespaces.hpp"
+
+namespace muc {
+namespace {
+
+using xmpp::StanzaError;
+
+// XEP-0045 18.1: error conditions that mean the occupant's session is gone ("ghosts").
+bool means_gone(std::string_view condition) {
+  static constexpr std::string_view kGone[] = {"gone",
+                                               "item-not-found",
+                                               "recipient-unavailable",
+                                               "redirect",
+                                               "remote-server-not-found",
+                                               "remote-server-timeout"};
+  return std::find(std::begin(kGone), std::end(kGone), condition) != std::end(kGone);
+}
+
+}  // namespace
+
+Room::Facts Room::facts_for(const PresenceIn& p) const {
+  Facts f;
+  f.affiliation = affiliation_of(p.from);
+  auto it = occupants_.find(p.nick);
+  if (it != occupants_.end()) {
+    if (it->second.bare == p.from.bare()) {
+      f.same_user_same_nick = true;
+    } else {
+      f.nick_taken_by_other = true;
+    }
+  }
+  f.full = config_.max_users != 0 && occupants_.size() >= config_.max_users;
+  f.password_ok = !config_.password_protected || (p.password && *p.password == config_.password);
+  return f;
+}
+
+std::optional<StanzaError> Room::check_entry(const Facts& f, const PresenceIn&) const {
+  // The order of checks is ours (the XEP lists the errors, not their order); the first
+  // failure wins. See xep0045-notes.md "Entering a room".
+  bool privileged = f.affiliation >= Affiliation::admin;
+  if (locked_ && f.affiliation != Affiliation::owner) {
+    // XEP-0045 10.1.1: a locked room does not exist for anyone but its owner.
+    return StanzaError::item_not_found("This room is locked until its owner configures it");
+  }
+  if (f.affiliation == Affiliation::outcast) {
+    return StanzaError::forbidden("You are banned from this room");  // 7.2.7
+  }
+  if (config_.members_only && f.affiliation < Affiliation::member) {
+    return StanzaError::registration_required("This room is members-only");  // 7.2.6
+  }
+  if (!f.password_ok) {
+    return StanzaError::not_authorized("A password is required to enter this room");  // 7.2.5
+  }
+  if (f.nick_taken_by_other) {
+    return StanzaError::conflict("That nickname is already in use");  // 7.2.8
+  }
+  // 7.2.9: admins and owners may enter a full room.
+  if (f.full && !f.same_user_same_nick && !privileged) {
+    return StanzaError{"wait", "service-unavailable", "This room is full"};
+  }
+  return std::nullopt;
+}
+
+std::optional<StanzaError> Room::on_presence(const PresenceIn& p, Clock::time_point now,
+                                             Effects& fx, bool creating) {
+  if (destroyed_) return StanzaError::item_not_found();
+  if (Occupant* o = occupant_by_session(p.from)) {
+    if (o->nick != p.nick) return change_nick(*o, p, fx);
+    if (p.has_muc_x) {
+      // XEP-0045 7.2: an entry request from a session already inside is a resync.
+      send_join_sequence(*o, p.from, p, now, fx, false);
+    } else {
+      update_presence(*o, p, fx);
+    }
+    return std::nullopt;
+  }
+  if (!p.has_muc_x) {
+    // XEP-0045 7.2.1 (since 1.32): presence without <x/> from a non-occupant does not
+    // enter; tell the client it is not in the room (110 + 307 + 333).
+    Occupant ghost{p.nick, p.from.bare(), {p.from}, Role::none, affiliation_of(p.from), {}};
+    PresenceSpec spec;
+    spec.unavailable = true;
+    spec.self_codes = {307, 333};
+    fx.send(build_presence(ghost, spec, true, &p.from), p.from.str());
+    return std::nullopt;
+  }
+  Facts f = facts_for(p);
+  if (auto error = check_entry(f, p)) return error;
+  enter(p, now, fx, creating);
+  return std::nullopt;
+}
+
+void Room::enter(const PresenceIn& p, Clock::time_point now, Effects& fx, bool creating) {
+  auto [it, inserted] = occupants_.try_emplace(p.nick);
+  Occupant& o = it->second;
+  if (inserted) {
+    o.nick = p.nick;
+    o.bare = p.from.bare();
+    o.affiliation = affiliation_of(p.from);
+    o.role = default_role(o.affiliation, config_.moderated);
+  }
+  o.sessions.push_back(p.from);
+  o.payload_xml = p.payload_xml;
+  nick_by_session_[p.from.str()] = p.nick;
+  if (inserted) {
+    // Others learn of a new occupant; a further session of one already here changes
+    // nothing they can see.
+    PresenceSpec spec;
+    spec.payload = &o.payload_xml;
+    broadcast_presence(o, spec, fx);
+  }
+  send_join_sequence(o, p.from, p, now, fx, creating);
+}
+
+void Room::send_join_sequence(const Occupant& o, const xmpp::Jid& session, const PresenceIn& p,
+                              Clock::time_point now, Effects& fx, bool creating) {
+  // XEP-0045 7.2.3: first every other occupant's presence, then the newcomer's own.
+  bool jids = sees_jids(o);
+  for (const auto& [nick, other] : occupants_) {
+    if (nick == o.nick) continue;
+    PresenceSpec spec;
+    spec.payload = &other.payload_xml;
+    fx.send(build_presence(other, spec, jids, nullptr), session.str());
+  }
+  PresenceSpec self;
+  self.payload = &o.payload_xml;
+  self.id = p.id;
+  if (config_.whois == WhoIs::anyone) self.self_codes.push_back(100);  // 7.2.4
+  if (config_.enable_logging) self.self_codes.push_back(170);         // 7.2.12
+  if (creating) self.self_codes.push_back(201);                       // 10.1.1
+  send_self_presence(o, session, self, fx);
+  // 7.2.15: then the history, 7.2.16: then the subject.
+  for (const History::Entry* e : history_.select(p.history, now)) fx.send(e->stanza, session.str());
+  fx.send(subject_message(), session.str());
+}
+
+void Room::update_presence(Occupant& o, const PresenceIn& p, Effects& fx) {
+  // XEP-0045 7.7: a changed availability status goes to everyone.
+  o.payload_xml = p.payload_xml;
+  PresenceSpec spec;
+  spec.payload = &o.payload_xml;
+  broadcast_presence(o, spec, fx);
+  for (const xmpp::Jid& s : o.sessions) send_self_presence(o, s, spec, fx);
+}
+
+std::optional<StanzaError> Room::change_nick(Occupant& o, const PresenceIn& p, Effects& fx) {
+  // XEP-0045 7.6.
+  auto taken = occupants_.find(p.nick);
+  if (taken != occupants_.end() && taken->second.bare != o.bare) {
+    return StanzaError::conflict("That nickname is already in use");
+  }
+  if (taken != occupants_.end()) {
+    // The same user already has that nick from another session: join it there.
+    return StanzaError::conflict("Leave with this session first to share that nickname");
+  }
+  PresenceSpec gone;
+  gone.unavailable = true;
+  gone.codes = {303};
+  gone.new_nick = p.nick;
+  gone.id = p.id;
+  gone.removed_affiliation = o.affiliation;
+  broadcast_presence(o, gone, fx);
+  for (const xmpp::Jid& s : o.sessions) send_self_presence(o, s, gone, fx);
+
+  auto node = occupants_.extract(o.nick);
+  node.key() = p.nick;
+  node.mapped().nick = p.nick;
+  node.mapped().payload_xml = p.payload_xml;  // a presence replaces the last (RFC 6121 4.4)
+  Occupant& renamed = occupants_.insert(std::move(node)).position->second;
+  for (const xmpp::Jid& s : renamed.sessions) nick_by_session_[s.str()] = p.nick;
+
+  PresenceSpec back;
+  back.payload = &renamed.payload_xml;
+  broadcast_presence(renamed, back, fx);
+  for (const xmpp::Jid& s : renamed.sessions) {
+    back.id = s == p.from ? p.id : std::string();
+    send_self_presence(renamed, s, back, fx);
+  }
+  return std::nullopt;
+}
+
+void Room::on_leave(const LeaveIn& p, Effects& fx) {
+  // XEP-0045 7.14; unavailable presence from a non-occupant is ignored.
+  if (occupant_by_session(p.from) == nullptr) return;
+  remove_session(p.from, {}, p.payload_xml, fx);
+}
+
+void Room::on_bounce(const BounceIn& b, Effects& fx) {
+  if (!means_gone(b.condition) || occupant_by_session(b.from) == nullptr) return;
+  // XEP-0045 18.1: remove the ghost, telling others why (333, not 307).
+  remove_session(b.from, {333}, {}, fx);
+}
+
+void Room::remove_session(const xmpp::Jid& session, std::vector<int> codes,
+                          std::string payload_xml, Effects& fx) {
+  Occupant* o = occupant_by_session(session);
+  nick_by_session_.erase(session.str());
+  std::erase(o->sessions, session);
+  PresenceSpec spec;
+  spec.unavailable = true;
+  spec.codes = std::move(codes);
+  spec.payload = &payload_xml;
+  if (!o->sessions.empty()) {
+    // Other sessions remain: only this one leaves, nobody else notices.
+    send_self_presence(*o, session, spec, fx);
+    return;
+  }
+  Occupant leaving = std::move(*o);
+  occupants_.erase(leaving.nick);
+  leaving.sessions = {session};
+  broadcast_presence(leaving, spec, fx);
+  send_self_presence(leaving, session, spec, fx);
+}
+
+}  // namespace muc

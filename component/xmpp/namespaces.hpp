@@ -1,0 +1,27 @@
+// Namespaces the component speaks, declared once.
+#pragma once
+
+#include <string_view>
+
+namespace ns {
+inline constexpr std::string_view kComponent = "jabber:component:accept";
+inline constexpr std::string_view kStreams = "http://etherx.jabber.org/streams";
+inline constexpr std::string_view kStreamErrors = "urn:ietf:params:xml:ns:xmpp-streams";
+inline constexpr std::string_view kStanzaErrors = "urn:ietf:params:xml:ns:xmpp-stanzas";
+inline constexpr std::string_view kMuc = "http://jabber.org/protocol/muc";
+inline constexpr std::string_view kMucUser = "http://jabber.org/protocol/muc#user";
+inline constexpr std::string_view kMucAdmin = "http://jabber.org/protocol/muc#admin";
+inline constexpr std::string_view kMucOwner = "http://jabber.org/protocol/muc#owner";
+inline constexpr std::string_view kMucRoomInfo = "http://jabber.org/protocol/muc#roominfo";
+inline constexpr std::string_view kMucRoomConfig = "http://jabber.org/protocol/muc#roomconfig";
+inline constexpr std::string_view kMucRequest = "http://jabber.org/protocol/muc#request";
+inline constexpr std::string_view kMucRegister = "http://jabber.org/protocol/muc#register";
+inline constexpr std::string_view kDiscoInfo = "http://jabber.org/protocol/disco#info";
+inline constexpr std::string_view kDiscoItems = "http://jabber.org/protocol/disco#items";
+inline constexpr std::string_view kData = "jabber:x:data";
+inline constexpr std::string_view kDelay = "urn:xmpp:delay";
+inline constexpr std::string_view kRegister = "jabber:iq:register";
+inline constexpr std::string_view kVersion = "jabber:iq:version";
+inline constexpr std::string_view kPing = "urn:xmpp:ping";
+inline constexpr std::string_view kConference = "jabber:x:conference";  // XEP-0249
+}  // namespace ns

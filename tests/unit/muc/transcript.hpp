@@ -1,0 +1,27 @@
+// Transcript tests (style.md habit 10): a file of stanzas sent to the service and the
+// stanzas expected back, in order. Adding a case means adding a file, not code.
+//
+// Format: lines starting with ">>" begin a stanza sent to the service; "<<" begins an
+// expected outbound stanza; other non-blank lines continue the current stanza; "#" lines
+// are comments. "@advance N" moves the clock N seconds. Expected and actual stanzas are
+// compared as XML (attribute order and insignificant white space between elements ignored).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace muc_test {
+
+struct TranscriptStep {
+  enum class Kind { send, expect, advance } kind;
+  std::string text;
+  int line = 0;
+};
+
+std::vector<TranscriptStep> parse_transcript(const std::string& content);
+
+// XML text normalised for comparison: attributes sorted, white-space-only text between
+// elements dropped, namespaces declared where they change.
+std::string canonical_xml(const std::string& text);
+
+}  // namespace muc_test
