@@ -1,0 +1,314 @@
+"""The real parts an end-to-end run needs: Prosody (and optionally PostgreSQL), started
+through scripts/lib/*.sh (the one source of truth for how they are configured and
+started), and the muc-component binary.
+
+Settings (environment):
+  MUC_COMPONENT_BIN        the component binary (required unless the target is Prosody's MUC)
+  MUC_COMPONENT_ARGS       extra arguments for it (shell-quoted), e.g. "--config x.toml"
+  MUC_E2E_DOMAIN           MUC service under test (default conference.localhost)
+  MUC_E2E_START_COMPONENT  1/0; default 1, but 0 when MUC_E2E_DOMAIN is Prosody's own MUC
+                           (muc.localhost), which lets the tests run against Prosody's MUC
+  MUC_E2E_DB               1 = start a throwaway PostgreSQL and pass --db URI to the component
+  MUC_E2E_COMPONENT_LOG_LEVEL  passed as --log-level (default debug; empty = not passed)
+  MUC_E2E_PROSODY_LOG_LEVEL    Prosody's log level (default debug)
+  MUC_E2E_ATTACH_TIMEOUT   seconds to wait for the component to attach (default 20)
+  MUC_E2E_KEEP             1 = keep the work dir (logs, configs) even when all passed
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import shlex
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Dict, Optional
+
+from .client import Client
+
+REPO = Path(__file__).resolve().parents[3]
+LIB = REPO / "scripts" / "lib"
+PROSODY_MUC_DOMAIN = "muc.localhost"
+USERS = ("alice", "bob", "carol", "dave", "eve")
+
+
+def _truthy(v: Optional[str]) -> bool:
+    return (v or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def tail(path: Path, lines: int = 60) -> str:
+    try:
+        with open(path, "rb") as f:
+            f.seek(0, os.SEEK_END)
+            size = f.tell()
+            f.seek(max(0, size - 256 * 1024))
+            data = f.read().decode("utf-8", "replace")
+    except OSError as e:
+        return f"(cannot read {path}: {e})"
+    return "\n".join(data.splitlines()[-lines:])
+
+
+def _read_env_file(path: Path) -> Dict[str, str]:
+    out = {}
+    for line in path.read_text().splitlines():
+        if "=" in line:
+            k, v = line.split("=", 1)
+            out[k] = v
+    return out
+
+
+def _run_lib(script: str, action: str, directory: Path, env: Optional[dict] = None) -> None:
+    p = subprocess.run(["bash", str(LIB / script), action, str(directory)],
+                       env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
+    if p.returncode != 0:
+        raise RuntimeError(f"scripts/lib/{script} {action} {directory} failed "
+                           f"(exit {p.returncode}):\n{p.stdout}")
+
+
+class Prosody:
+    """A Prosody started by scripts/lib/prosody.sh in `directory`."""
+
+    def __init__(self, directory: Path, component_domain: str, muc_domain: str = PROSODY_MUC_DOMAIN,
+                 log_level: str = "debug"):
+        self.dir = directory
+        self._settings = {"PROSODY_COMPONENT_DOMAIN": component_domain,
+                          "PROSODY_MUC_DOMAIN": muc_domain,
+                          "PROSODY_USERS": " ".join(USERS),
+                          "PROSODY_LOG_LEVEL": log_level}
+        self.state: Dict[str, str] = {}
+
+    def start(self) -> None:
+        """First call: configure and start on free ports. Later calls: restart on the same
+        ports with the same configuration."""
+        _run_lib("prosody.sh", "start", self.dir, self._settings)
+        self.state = _read_env_file(self.dir / "prosody.env")
+
+    def stop(self) -> None:
+        _run_lib("prosody.sh", "stop", self.dir)
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    @property
+    def c2s_port(self) -> int:
+        return int(self.state["PROSODY_C2S_PORT"])
+
+    @property
+    def component_port(self) -> int:
+        return int(self.state["PROSODY_COMPONENT_PORT"])
+
+    @property
+    def component_secret(self) -> str:
+        return self.state["PROSODY_COMPONENT_SECRET"]
+
+    @property
+    def pid(self) -> int:
+        return int(self.state["PROSODY_PID"])
+
+    @property
+    def log(self) -> Path:
+        return Path(self.state.get("PROSODY_LOG", self.dir / "prosody.log"))
+
+
+class Postgres:
+    """A throwaway cluster started by scripts/lib/postgres.sh in `directory`."""
+
+    def __init__(self, directory: Path):
+        self.dir = directory
+        self.state: Dict[str, str] = {}
+
+    def start(self) -> None:
+        _run_lib("postgres.sh", "start", self.dir)
+        self.state = _read_env_file(self.dir / "pg.env")
+
+    def stop(self) -> None:
+        _run_lib("postgres.sh", "stop", self.dir)
+
+    @property
+    def uri(self) -> str:
+        return self.state["PG_URI"]
+
+    @property
+    def log(self) -> Path:
+        return self.dir / "pg.log"
+
+
+class Component:
+    """The muc-component process (only this PID is ever signalled)."""
+
+    def __init__(self, binary: str, args: list, log: Path):
+        self.binary, self.args, self.log = binary, args, log
+        self.proc: Optional[subprocess.Popen] = None
+
+    def start(self) -> None:
+        with open(self.log, "ab") as out:
+            self.proc = subprocess.Popen([self.binary, *self.args], stdin=subprocess.DEVNULL,
+                                         stdout=out, stderr=subprocess.STDOUT)
+
+    @property
+    def command(self) -> str:
+        return shlex.join([self.binary, *self.args])
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self, timeout: float = 5.0) -> Optional[int]:
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return self.proc.returncode
+
+
+class E2E:
+    """One Prosody (+ component, + PostgreSQL) for a whole test session."""
+
+    def __init__(self):
+        self.domain = os.environ.get("MUC_E2E_DOMAIN", "conference.localhost")
+        default_start = "0" if self.domain == PROSODY_MUC_DOMAIN else "1"
+        self.start_component = _truthy(os.environ.get("MUC_E2E_START_COMPONENT", default_start))
+        self.binary = os.environ.get("MUC_COMPONENT_BIN", "")
+        self.use_db = _truthy(os.environ.get("MUC_E2E_DB"))
+        self.attach_timeout = float(os.environ.get("MUC_E2E_ATTACH_TIMEOUT", "20"))
+        self.workdir: Optional[Path] = None  # made by start()
+        self.prosody: Optional[Prosody] = None
+        self.postgres: Optional[Postgres] = None
+        self.component: Optional[Component] = None
+        self.host = "127.0.0.1"
+
+    @property
+    def target(self) -> str:
+        if self.start_component:
+            return f"muc-component on {self.domain}"
+        return f"{self.domain} (no component started: Prosody's own MUC or an external one)"
+
+    # -- lifecycle --------------------------------------------------------------------
+    def start(self) -> None:
+        binary = ""
+        if self.start_component:
+            binary = shutil.which(self.binary) or os.path.abspath(self.binary)
+            if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
+                raise RuntimeError(f"MUC_COMPONENT_BIN={self.binary!r}: not an executable file")
+        self.workdir = Path(tempfile.mkdtemp(prefix="muc-e2e."))
+        component_domain = self.domain if self.domain != PROSODY_MUC_DOMAIN else "conference.localhost"
+        self.prosody = Prosody(self.workdir / "prosody", component_domain,
+                               log_level=os.environ.get("MUC_E2E_PROSODY_LOG_LEVEL", "debug"))
+        self.prosody.start()
+        if self.use_db:
+            self.postgres = Postgres(self.workdir / "pg")
+            self.postgres.start()
+        if self.start_component:
+            args = ["--server", f"127.0.0.1:{self.prosody.component_port}",
+                    "--domain", self.domain, "--secret", self.prosody.component_secret]
+            level = os.environ.get("MUC_E2E_COMPONENT_LOG_LEVEL", "debug")
+            if level:
+                args += ["--log-level", level]
+            if self.postgres:
+                args += ["--db", self.postgres.uri]
+            args += shlex.split(os.environ.get("MUC_COMPONENT_ARGS", ""))
+            self.component = Component(binary, args, self.workdir / "component.log")
+            self.component.start()
+        run(self.wait_attached(self.attach_timeout))
+
+    def close(self, keep: bool = False) -> None:
+        errors = []
+        for stop in ([self.component.stop] if self.component else []) + \
+                    ([self.prosody.stop] if self.prosody and self.prosody.state else []) + \
+                    ([self.postgres.stop] if self.postgres and self.postgres.state else []):
+            try:
+                stop()
+            except Exception as e:  # noqa: BLE001 - keep tearing down the rest
+                errors.append(e)
+        if self.workdir and not keep and not _truthy(os.environ.get("MUC_E2E_KEEP")):
+            shutil.rmtree(self.workdir, ignore_errors=True)
+        if errors:
+            raise RuntimeError(f"teardown errors: {errors}")
+
+    def restart_prosody(self) -> None:
+        """Stops Prosody and starts it again on the same ports (the component stays up)."""
+        self.prosody.restart()
+
+    # -- clients ----------------------------------------------------------------------
+    def client(self, name: str, resource: Optional[str] = None) -> Client:
+        return Client(name, self.host, self.prosody.c2s_port, resource=resource)
+
+    async def wait_attached(self, timeout: float) -> None:
+        """Polls disco#info on the service until the service itself answers (Prosody
+        answers wait/remote-server-timeout with <not-connected/> while no component is
+        attached). There is no event a client could await instead, hence the short poll."""
+        deadline = time.monotonic() + timeout
+        probe = await self.client("alice", resource=f"attach-probe-{os.getpid()}").connect(
+            initial_presence=False)
+        last = None
+        try:
+            while True:
+                if self.component and not self.component.alive():
+                    raise RuntimeError(
+                        f"muc-component exited with status {self.component.proc.returncode} "
+                        "before attaching (see its log)")
+                try:
+                    last = await probe.disco_info(self.domain, timeout=2.0)
+                except AssertionError as e:
+                    last = e
+                else:
+                    not_connected = last.find(
+                        "{jabber:client}error/{xmpp:prosody.im/protocol/component}not-connected")
+                    if last.type == "result" or (last.type == "error" and not_connected is None):
+                        return
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{self.domain} did not answer disco#info within {timeout}s "
+                                       f"(last answer: {last})")
+                await asyncio.sleep(0.05)  # poll interval: attachment is not observable otherwise
+        finally:
+            await probe.close(timeout=0.5)
+
+    # -- diagnostics ------------------------------------------------------------------
+    def logs(self) -> Dict[str, Path]:
+        out = {}
+        if self.component:
+            out["muc-component"] = self.component.log
+        if self.prosody:
+            out["prosody"] = self.prosody.log
+        if self.postgres:
+            out["postgresql"] = self.postgres.log
+        return out
+
+    def describe_logs(self, lines: int = 60) -> str:
+        parts = []
+        if self.component:
+            parts.append(f"component command: {self.component.command}")
+        for name, path in self.logs().items():
+            parts.append(f"----- {name} log, last {lines} lines ({path}) -----\n{tail(path, lines)}")
+        return "\n".join(parts)
+
+
+def run(coro, timeout: Optional[float] = None):
+    """Runs a coroutine on a fresh event loop (and closes it), like asyncio.run but also
+    usable for slixmpp, which binds to the current loop when a client is created."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        if timeout is not None:
+            coro = asyncio.wait_for(coro, timeout)
+        return loop.run_until_complete(coro)
+    finally:
+        try:
+            pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+            for t in pending:
+                t.cancel()
+            if pending:
+                loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            loop.run_until_complete(loop.shutdown_asyncgens())
+        finally:
+            asyncio.set_event_loop(None)
+            loop.close()

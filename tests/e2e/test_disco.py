@@ -1,0 +1,30 @@
+"""XEP-0045 6.1 (discovering the service), 6.3 (discovering rooms)."""
+from harness.muc import create_room
+from harness.stanza import NS_DISCO_INFO, NS_DISCO_ITEMS, NS_MUC, q
+
+
+async def test_service_disco_info_is_a_text_conference_with_muc_feature(muc):
+    alice = await muc.client("alice")
+    reply = await alice.disco_info(muc.domain)
+    assert reply.type == "result", reply
+    assert reply.frm == muc.domain
+    query = reply.child(NS_DISCO_INFO, "query")
+    assert query is not None, reply
+    identities = [(i.get("category"), i.get("type")) for i in query.findall(q(NS_DISCO_INFO, "identity"))]
+    assert ("conference", "text") in identities, reply
+    features = {f.get("var") for f in query.findall(q(NS_DISCO_INFO, "feature"))}
+    assert NS_MUC in features, reply
+
+
+async def test_service_disco_items_lists_public_rooms_only(muc):
+    alice = await muc.client("alice")
+    public, hidden = muc.room("public"), muc.room("hidden")
+    await create_room(alice, f"{public}/Alice", {"muc#roomconfig_publicroom": "1"})
+    await create_room(alice, f"{hidden}/Alice", {"muc#roomconfig_publicroom": "0"})
+    reply = await alice.iq(muc.domain, "get", f"<query xmlns='{NS_DISCO_ITEMS}'/>")
+    assert reply.type == "result", reply
+    query = reply.child(NS_DISCO_ITEMS, "query")
+    assert query is not None, reply
+    jids = {i.get("jid") for i in query.findall(q(NS_DISCO_ITEMS, "item"))}
+    assert public in jids, reply
+    assert hidden not in jids, reply
