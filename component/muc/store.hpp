@@ -1,0 +1,125 @@
+// The persistence interface the MUC core declares and db/ implements (PostgreSQL).
+// Operations of one room are applied in the order submitted, each commit() in one
+// transaction. Completions are delivered on the loop thread; the loop never waits.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "muc/affiliation.hpp"
+#include "muc/room_config.hpp"
+
+namespace muc {
+
+using StoreTime = std::chrono::system_clock::time_point;
+
+// Create the room row, or update its configuration (every column).
+struct SaveRoom {
+  std::string room;     // room JID, e.g. "lounge@conference.example.org"
+  std::string creator;  // bare JID of the creator (kept from the first save)
+  RoomConfig config;
+  StoreTime at;
+};
+
+// Affiliation none deletes the row (XEP-0045: "none" is the absence of an affiliation).
+struct SetAffiliation {
+  std::string room;
+  std::string jid;  // bare JID
+  Affiliation affiliation = Affiliation::none;
+  std::string reason;
+  std::string actor;  // bare JID of who made the change; empty = the service
+  StoreTime at;
+};
+
+struct SetSubject {
+  std::string room;
+  std::string text;
+  std::string nick;   // occupant nick of the setter; empty = the room
+  std::string actor;  // bare JID of the setter
+  StoreTime at;
+};
+
+// XEP-0045 10.9: the room is marked destroyed (kept for the audit trail) and its name freed.
+struct DestroyRoom {
+  std::string room;
+  std::string reason;
+  std::string alternate;  // alternate venue JID, may be empty
+  std::string actor;
+  StoreTime at;
+};
+
+// XEP-0045 7.10 nick registration: empty nick = unregister.
+struct RegisterNick {
+  std::string room;
+  std::string jid;  // bare JID
+  std::string nick;
+  StoreTime at;
+};
+
+struct ArchiveMessage {
+  std::string room;
+  std::string nick;        // sender's occupant nick
+  std::string sender_jid;  // sender's real bare JID
+  std::string message_id;  // the client's id attribute, may be empty
+  std::string body;
+  std::string stanza_xml;  // the message as broadcast (from room/nick, no `to`)
+  StoreTime at;
+};
+
+// One row of the audit log: who did what to whom, why, when.
+struct Audit {
+  std::string room;
+  std::string actor;   // bare JID
+  std::string action;  // e.g. "affiliation", "role", "config", "destroy", "subject"
+  std::string target;  // bare JID or nick, may be empty
+  std::string old_value;
+  std::string new_value;
+  std::string reason;
+  StoreTime at;
+};
+
+using StoreOp =
+    std::variant<SaveRoom, SetAffiliation, SetSubject, DestroyRoom, RegisterNick, ArchiveMessage,
+                 Audit>;
+
+struct StoredAffiliation {
+  Affiliation affiliation = Affiliation::none;
+  std::string reason;
+};
+
+struct StoredMessage {
+  std::string nick;
+  std::string stanza_xml;  // as archived
+  StoreTime at;
+};
+
+// What is needed to bring a persistent room back to memory.
+struct RoomSnapshot {
+  std::string room;
+  std::string creator;
+  RoomConfig config;
+  std::map<std::string, StoredAffiliation> affiliations;  // bare JID -> affiliation
+  std::map<std::string, std::string> registered_nicks;    // bare JID -> nick
+  std::string subject;
+  std::string subject_nick;
+  std::vector<StoredMessage> history;  // newest config.history_length messages, oldest first
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // ok=false: the database failed (the caller answers with a wait error and changes nothing).
+  using CommitDone = std::function<void(bool ok)>;
+  // found=nullopt with ok=true: no such (live) room.
+  using LoadDone = std::function<void(std::optional<RoomSnapshot> found, bool ok)>;
+
+  virtual void commit(const std::string& room, std::vector<StoreOp> ops, CommitDone done) = 0;
+  virtual void load(const std::string& room, LoadDone done) = 0;
+};
+
+}  // namespace muc
