@@ -14,6 +14,8 @@ inline constexpr std::string_view kComponentNs = "jabber:component:accept";
 struct Attribute {
   std::string name;  // qualified as written, e.g. "type" or "xml:lang"; never an xmlns declaration
   std::string value;
+  // Needed by Element's defaulted operator==, which is otherwise deleted.
+  bool operator==(const Attribute&) const = default;
 };
 
 // A node is either an element (name non-empty) or a text node (name empty, text in text_).
