@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <variant>
 
+#include "muc/admin_change.hpp"
 #include "muc/affiliation.hpp"
 #include "muc/effects.hpp"
 #include "muc/history.hpp"
@@ -52,6 +53,14 @@ class Room {
   IqAnswer on_owner_get(const xmpp::Jid& from) const;
   IqAnswer on_owner_set(const xmpp::Jid& from, const xml::Element& query, Effects& fx);
 
+  // muc#admin (XEP-0045 8.5, 9.2, 9.4, 9.5, 10.5, 10.8): read a role or affiliation list.
+  IqAnswer on_admin_get(const xmpp::Jid& from, const xml::Element& query) const;
+  // muc#admin set: decide (pure, against the current state), then apply. The service may
+  // commit the change to the store between the two.
+  std::variant<AdminChange, xmpp::StanzaError> decide_admin_set(const xmpp::Jid& from,
+                                                                const xml::Element& query) const;
+  void apply_admin(const AdminChange& change, Effects& fx);
+
   Affiliation affiliation_of(const xmpp::Jid& jid) const;
 
  private:
@@ -69,6 +78,16 @@ class Room {
                                                   Effects& fx);
   void destroy(const xml::Element& destroy_request, Effects& fx);
   void announce_config_change(const std::vector<int>& codes, Effects& fx);
+  std::optional<xmpp::StanzaError> decide_role_item(const xmpp::Jid& from, const Occupant* actor,
+                                                    const xml::Element& item,
+                                                    AdminChange& change) const;
+  std::optional<xmpp::StanzaError> decide_affiliation_item(const xmpp::Jid& from,
+                                                           const xml::Element& item,
+                                                           AdminChange& change) const;
+  void apply_role(const RoleChange& c, const AdminChange& change, Effects& fx);
+  void apply_affiliation(const AffiliationChange& c, const AdminChange& change, Effects& fx);
+  void remove_occupant(const std::string& nick, std::vector<int> codes, Affiliation shown,
+                       const std::string& item_children, Effects& fx);
 
   // Presence stanzas (presence_builder.cpp).
   struct PresenceSpec;

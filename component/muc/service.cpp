@@ -259,6 +259,13 @@ IqAnswer Service::room_iq(Room& room, const xml::Element& iq, const xml::Element
     // XEP-0045 6.5 lets a room list its occupants; we keep nicks private to occupants.
     return std::optional<xml::Element>(xml::Element("query", std::string(ns::kDiscoItems)));
   }
+  if (payload.is("query", ns::kMucAdmin)) {
+    if (type == "get") return room.on_admin_get(from, payload);
+    auto decided = room.decide_admin_set(from, payload);
+    if (auto* error = std::get_if<StanzaError>(&decided)) return *error;
+    room.apply_admin(std::get<AdminChange>(decided), fx);
+    return std::optional<xml::Element>();
+  }
   if (payload.is("query", ns::kMucOwner)) {
     return type == "get" ? room.on_owner_get(from) : room.on_owner_set(from, payload, fx);
   }

@@ -1,0 +1,224 @@
+// Moderator and admin use cases through muc#admin (XEP-0045 8.2-8.5, 9.1-9.7, 10.3-10.8):
+// reading role and affiliation lists, and changing them, all or nothing.
+#include "muc/privileges.hpp"
+#include "muc/room.hpp"
+#include "muc/room_internal.hpp"
+#include "xmpp/namespaces.hpp"
+
+namespace muc {
+
+using xmpp::StanzaError;
+
+namespace {
+
+std::string item_children(const std::string& actor_nick, const std::string& reason) {
+  // XEP-0045 8.2 / 9.1: <actor nick/> and <reason/> inside the item.
+  std::string out;
+  if (!actor_nick.empty()) {
+    out += "<actor nick='";
+    xml::escape_attr(actor_nick, out);
+    out += "'/>";
+  }
+  if (!reason.empty()) {
+    out += "<reason>";
+    xml::escape_text(reason, out);
+    out += "</reason>";
+  }
+  return out;
+}
+
+}  // namespace
+
+IqAnswer Room::on_admin_get(const xmpp::Jid& from, const xml::Element& query) const {
+  std::vector<const xml::Element*> items = query.children("item", ns::kMucAdmin);
+  if (items.size() != 1) return StanzaError::bad_request("Ask for one list at a time");
+  const xml::Element& item = *items.front();
+  const Occupant* me = occupant_by_session(from);
+  Party actor{me ? me->role : Role::none, affiliation_of(from)};
+  const std::string admin_ns(ns::kMucAdmin);
+  xml::Element result("query", admin_ns);
+  if (const std::string* role_text = item.attr("role")) {
+    std::optional<Role> role = parse_role(*role_text);
+    if (!role) return StanzaError::bad_request("Unknown role");
+    if (auto e = check_role_list(actor, *role)) return *e;
+    bool jids = me != nullptr && sees_jids(*me);
+    for (const auto& [nick, o] : occupants_) {
+      if (o.role != *role) continue;
+      xml::Element& i = result.add("item", admin_ns);
+      i.set_attr("affiliation", std::string(to_string(o.affiliation)));
+      if (jids) i.set_attr("jid", o.sessions.front().str());
+      i.set_attr("nick", nick).set_attr("role", std::string(to_string(o.role)));
+    }
+    return std::optional<xml::Element>(std::move(result));
+  }
+  if (const std::string* aff_text = item.attr("affiliation")) {
+    std::optional<Affiliation> aff = parse_affiliation(*aff_text);
+    if (!aff) return StanzaError::bad_request("Unknown affiliation");
+    const RoleSet& g = config_.get_member_list;
+    bool role_allowed = (actor.role == Role::moderator && g.moderator) ||
+                        (actor.role == Role::participant && g.participant) ||
+                        (actor.role == Role::visitor && g.visitor);
+    if (auto e = check_affiliation_list(actor, *aff, role_allowed)) return *e;
+    for (const auto& [jid, a] : affiliations_) {
+      if (a != *aff) continue;
+      result.add("item", admin_ns)
+          .set_attr("affiliation", std::string(to_string(a)))
+          .set_attr("jid", jid);
+    }
+    return std::optional<xml::Element>(std::move(result));
+  }
+  return StanzaError::bad_request("The item must name a role or an affiliation");
+}
+
+std::variant<AdminChange, StanzaError> Room::decide_admin_set(const xmpp::Jid& from,
+                                                              const xml::Element& query) const {
+  AdminChange change;
+  change.actor = from;
+  const Occupant* actor = occupant_by_session(from);
+  if (actor != nullptr) change.actor_nick = actor->nick;
+  std::vector<const xml::Element*> items = query.children("item", ns::kMucAdmin);
+  if (items.empty()) return StanzaError::bad_request("No item to change");
+  for (const xml::Element* item : items) {
+    bool has_role = item->attr("role") != nullptr;
+    bool has_aff = item->attr("affiliation") != nullptr;
+    if (has_role == has_aff) {
+      // XEP-0045 5: an item changes a role or an affiliation, never both (nor neither).
+      return StanzaError::bad_request("An item carries either a role or an affiliation");
+    }
+    auto error = has_role ? decide_role_item(from, actor, *item, change)
+                          : decide_affiliation_item(from, *item, change);
+    if (error) return *error;
+  }
+  // 10.7: after the whole batch the room must still have an owner.
+  std::map<std::string, Affiliation> after = affiliations_;
+  for (const AffiliationChange& c : change.affiliations) after[c.jid] = c.to;
+  bool owner_left = false;
+  for (const auto& [jid, a] : after) owner_left = owner_left || a == Affiliation::owner;
+  if (!owner_left) return StanzaError::conflict("The room must keep at least one owner");
+  return change;
+}
+
+std::optional<StanzaError> Room::decide_role_item(const xmpp::Jid& from, const Occupant* actor,
+                                                  const xml::Element& item,
+                                                  AdminChange& change) const {
+  std::optional<Role> to = parse_role(item.attr_or("role"));
+  if (!to) return StanzaError::bad_request("Unknown role");
+  const std::string* nick = item.attr("nick");
+  if (nick == nullptr) return StanzaError::bad_request("A role is changed by nick");
+  Party me{actor ? actor->role : Role::none, affiliation_of(from)};
+  auto target = occupants_.find(*nick);
+  if (me.role != Role::moderator) return check_role_change(me, Party{}, *to, false);
+  if (target == occupants_.end()) return StanzaError::item_not_found("No occupant has that nick");
+  const Occupant& t = target->second;
+  if (auto e = check_role_change(me, Party{t.role, t.affiliation}, *to, actor == &t)) return e;
+  change.roles.push_back({*nick, *to, item.child_text("reason", ns::kMucAdmin)});
+  return std::nullopt;
+}
+
+std::optional<StanzaError> Room::decide_affiliation_item(const xmpp::Jid& from,
+                                                         const xml::Element& item,
+                                                         AdminChange& change) const {
+  std::optional<Affiliation> to = parse_affiliation(item.attr_or("affiliation"));
+  if (!to) return StanzaError::bad_request("Unknown affiliation");
+  const std::string* jid_text = item.attr("jid");
+  if (jid_text == nullptr) return StanzaError::bad_request("An affiliation is changed by jid");
+  std::optional<xmpp::Jid> jid = xmpp::Jid::parse(*jid_text);
+  if (!jid) return StanzaError::jid_malformed("The item's jid is not a valid JID");
+  // Affiliations belong to bare JIDs (XEP-0045 5.2): a full JID is reduced.
+  std::string bare = jid->bare_str();
+  Affiliation current = affiliations_.count(bare) ? affiliations_.at(bare) : Affiliation::none;
+  if (auto e = check_affiliation_change(affiliation_of(from), current, *to,
+                                        bare == from.bare_str(), false)) {
+    return e;
+  }
+  change.affiliations.push_back({bare, current, *to, item.child_text("reason", ns::kMucAdmin)});
+  return std::nullopt;
+}
+
+void Room::apply_admin(const AdminChange& change, Effects& fx) {
+  for (const RoleChange& c : change.roles) apply_role(c, change, fx);
+  for (const AffiliationChange& c : change.affiliations) apply_affiliation(c, change, fx);
+}
+
+void Room::apply_role(const RoleChange& c, const AdminChange& change, Effects& fx) {
+  Occupant* o = occupant_by_nick(c.nick);
+  if (o == nullptr) return;  // left since the decision; nothing to change
+  std::string children = item_children(change.actor_nick, c.reason);
+  if (c.to == Role::none) {
+    remove_occupant(c.nick, {307}, o->affiliation, children, fx);  // 8.2 kick
+    return;
+  }
+  o->role = c.to;
+  PresenceSpec spec;
+  spec.payload = &o->payload_xml;
+  spec.item_children = children;
+  broadcast_presence(*o, spec, fx);
+  for (const xmpp::Jid& s : o->sessions) send_self_presence(*o, s, spec, fx);
+}
+
+void Room::apply_affiliation(const AffiliationChange& c, const AdminChange& change,
+                             Effects& fx) {
+  if (c.to == Affiliation::none) {
+    affiliations_.erase(c.jid);
+  } else {
+    affiliations_[c.jid] = c.to;
+  }
+  std::string children = item_children(change.actor_nick, c.reason);
+  std::vector<std::string> present;
+  for (const auto& [nick, o] : occupants_) {
+    if (o.bare.bare_str() == c.jid) present.push_back(nick);
+  }
+  for (const std::string& nick : present) {
+    Occupant& o = occupants_.at(nick);
+    if (c.to == Affiliation::outcast) {
+      remove_occupant(nick, {301}, Affiliation::outcast, children, fx);  // 9.1 ban
+      continue;
+    }
+    if (config_.members_only && c.to < Affiliation::member) {
+      remove_occupant(nick, {321}, c.to, children, fx);  // 9.4 removed from members-only
+      continue;
+    }
+    // 5.2 / 9.3-9.7: the role follows the new affiliation; a member who was a visitor
+    // gains voice, a demoted admin loses moderation.
+    Role role = default_role(c.to, config_.moderated);
+    if (c.from < Affiliation::admin && c.to < Affiliation::admin && o.role > role) role = o.role;
+    o.affiliation = c.to;
+    o.role = role;
+    PresenceSpec spec;
+    spec.payload = &o.payload_xml;
+    spec.item_children = children;
+    broadcast_presence(o, spec, fx);
+    for (const xmpp::Jid& s : o.sessions) send_self_presence(o, s, spec, fx);
+  }
+  if (present.empty()) {
+    // 9.3 and on: a user changed while away learns of it by a message with 101.
+    std::string x_ns(ns::kMucUser);
+    xml::Element m("message", std::string(ns::kComponent));
+    m.set_attr("from", jid_str_).set_attr("to", c.jid);
+    xml::Element& x = m.add("x", x_ns);
+    x.add("item", x_ns)
+        .set_attr("affiliation", std::string(to_string(c.to)))
+        .set_attr("jid", c.jid);
+    x.add("status", x_ns).set_attr("code", "101");
+    fx.send(m);
+  }
+}
+
+void Room::remove_occupant(const std::string& nick, std::vector<int> codes, Affiliation shown,
+                           const std::string& children, Effects& fx) {
+  auto it = occupants_.find(nick);
+  if (it == occupants_.end()) return;
+  Occupant gone = std::move(it->second);
+  occupants_.erase(it);
+  for (const xmpp::Jid& s : gone.sessions) nick_by_session_.erase(s.str());
+  PresenceSpec spec;
+  spec.unavailable = true;
+  spec.codes = std::move(codes);
+  spec.removed_affiliation = shown;
+  spec.item_children = children;
+  broadcast_presence(gone, spec, fx);
+  // XEP-0045 8.2 example: the removed user's own copy carries 110 beside the reason code.
+  for (const xmpp::Jid& s : gone.sessions) send_self_presence(gone, s, spec, fx);
+}
+
+}  // namespace muc
