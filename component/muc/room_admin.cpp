@@ -216,9 +216,10 @@ void Room::remove_occupant(const std::string& nick, std::vector<int> codes, Affi
   spec.codes = std::move(codes);
   spec.removed_affiliation = shown;
   spec.item_children = children;
-  broadcast_presence(gone, spec, fx);
-  // XEP-0045 8.2 example: the removed user's own copy carries 110 beside the reason code.
+  // XEP-0045 8.2 / 9.1: the removed user is told first, its copy carrying 110 beside the
+  // reason code (as in the XEP's kick example); then the remaining occupants.
   for (const xmpp::Jid& s : gone.sessions) send_self_presence(gone, s, spec, fx);
+  broadcast_presence(gone, spec, fx);
 }
 
 }  // namespace muc
