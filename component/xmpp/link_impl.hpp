@@ -1,0 +1,120 @@
+// Private to the component link: the state shared by its two halves, the transport
+// (link_transport.cpp: resolve, connect, coalesced writes, closing, stop) and the XEP-0114
+// protocol (component_link.cpp: stream header, handshake, stream errors, the public API).
+#pragma once
+
+#include <uv.h>
+
+#include <array>
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "xml/framer.hpp"
+#include "xmpp/backoff.hpp"
+#include "xmpp/component_link.hpp"
+
+namespace xmpp {
+
+struct ComponentLink::Impl final : xml::StreamFramer::Handler {
+  // A connection attempt goes connecting -> awaiting_header -> awaiting_handshake -> up; a
+  // failure goes to waiting_retry (or fatal), and stop() ends in stopping -> stopped once
+  // every libuv handle is closed.
+  enum class LinkState {
+    idle,
+    connecting,
+    awaiting_header,
+    awaiting_handshake,
+    up,
+    waiting_retry,
+    fatal,
+    stopping,
+    stopped
+  };
+
+  // One TCP connection. Heap-allocated because libuv closes asynchronously: a connection being
+  // closed outlives the moment the link moves on to its next attempt.
+  struct Conn {
+    uv_tcp_t tcp;
+    uv_connect_t connect_req;
+    uv_shutdown_t shutdown_req;
+    Impl* owner = nullptr;
+    bool connected = false;
+  };
+  struct WriteReq {
+    uv_write_t req;
+    std::string data;
+    Impl* owner;
+    Conn* conn;
+  };
+
+  Impl(uv_loop_t* loop, LinkConfig config, Listener& listener);
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+
+  uv_loop_t* loop;
+  LinkConfig cfg;
+  Listener& listener;
+  xml::StreamFramer framer;
+  Backoff backoff;
+  LinkState state = LinkState::idle;
+
+  Conn* conn = nullptr;           // the current connection; closing ones are not referenced
+  Conn* stopping_conn = nullptr;  // stop(): the connection whose last bytes are leaving
+  uv_getaddrinfo_t* resolving = nullptr;
+  std::vector<sockaddr_storage> addrs;
+  std::size_t next_addr = 0;
+
+  uv_timer_t retry_timer;      // next attempt; during stop(), the guard for the last flush
+  uv_timer_t keepalive_timer;  // whitespace ping after cfg.keepalive without a write
+  // Writes are coalesced: send() only appends to `out` and arms this prepare handle, which
+  // libuv runs once per loop turn right before it blocks for I/O. By then every callback of
+  // the turn (reads, timers, database completions) has queued its stanzas, so a turn costs at
+  // most one uv_write. A check handle would run after the poll and leave what timer callbacks
+  // queued waiting for the next wake-up; an idle handle would keep the loop from blocking.
+  uv_prepare_t flush_prepare;
+  std::string out;
+
+  std::size_t open = 0;  // handles not yet closed + getaddrinfo requests outstanding
+  std::size_t dropped = 0;
+  bool detached = false;  // the ComponentLink is gone: free ourselves once all is closed
+  std::function<void()> on_stopped;
+  std::array<char, 64 * 1024> read_buf{};
+
+  // ---- transport (link_transport.cpp)
+  void attempt();
+  void connect_next(const std::string& last_error);
+  void queue(std::string_view text);
+  void arm_flush();
+  void write(Conn* c, std::string data);
+  void drop_conn(std::string_view farewell);
+  void close_conn(Conn* c);
+  void retry(const std::string& reason);
+  void stop(std::function<void()> done);
+  void close_stopping_conn();
+  void close_own_handles();
+  void check_finished();
+  static void on_resolved(uv_getaddrinfo_t* req, int status, addrinfo* res);
+  static void on_connect(uv_connect_t* req, int status);
+  static void on_alloc(uv_handle_t* h, std::size_t, uv_buf_t* buf);
+  static void on_read(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf);
+  static void on_flush(uv_prepare_t* p);
+  static void on_written(uv_write_t* req, int status);
+  static void on_conn_closed(uv_handle_t* h);
+
+  // ---- protocol (component_link.cpp)
+  void connected();                       // TCP is up: open the stream
+  void received(std::string_view bytes);  // bytes from the current connection
+  void on_stream_open(const xml::Element& header) override;
+  void on_stanza(xml::Element stanza) override;
+  void on_stream_close() override;
+  void link_up();
+  void lose(const std::string& reason, std::string_view farewell = {});
+  void fail_fatally(const std::string& reason);
+  bool accept_send();
+  void arm_keepalive();
+};
+
+}  // namespace xmpp

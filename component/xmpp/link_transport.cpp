@@ -1,0 +1,316 @@
+// The transport half of the component link: name resolution, connecting, reading into the
+// framer, coalesced writes, closing connections and stopping. Everything here runs on the
+// loop thread; the only memory freed asynchronously is freed in libuv close callbacks.
+#include <cassert>
+#include <cstring>
+#include <utility>
+
+#include "base/log.hpp"
+#include "xmpp/link_impl.hpp"
+#include "xmpp/link_protocol.hpp"
+
+namespace xmpp {
+namespace {
+
+// stop(): how long the closing tag and queued stanzas may take to leave before we close
+// anyway (a server that stopped reading must not keep the process from exiting).
+constexpr std::uint64_t kStopGuardMs = 2000;
+
+std::string uv_error(int status) {
+  return std::string(uv_err_name(status));
+}
+
+uv_handle_t* as_handle(auto* h) {
+  return reinterpret_cast<uv_handle_t*>(h);
+}
+uv_stream_t* as_stream(uv_tcp_t* t) {
+  return reinterpret_cast<uv_stream_t*>(t);
+}
+
+}  // namespace
+
+ComponentLink::Impl::Impl(uv_loop_t* l, LinkConfig c, Listener& li)
+    : loop(l),
+      cfg(std::move(c)),
+      listener(li),
+      framer(cfg.limits),
+      backoff(cfg.backoff_initial, cfg.backoff_max) {
+  for (uv_timer_t* t : {&retry_timer, &keepalive_timer}) {
+    uv_timer_init(loop, t);
+    t->data = this;
+  }
+  uv_prepare_init(loop, &flush_prepare);
+  flush_prepare.data = this;
+  open = 3;
+}
+
+// ---- connecting
+
+void ComponentLink::Impl::attempt() {
+  state = LinkState::connecting;
+  base::log_debug("link: connecting to {}:{}", cfg.host, cfg.port);
+  addrs.clear();
+  next_addr = 0;
+  sockaddr_storage ss{};
+  if (uv_ip4_addr(cfg.host.c_str(), cfg.port, reinterpret_cast<sockaddr_in*>(&ss)) == 0 ||
+      uv_ip6_addr(cfg.host.c_str(), cfg.port, reinterpret_cast<sockaddr_in6*>(&ss)) == 0) {
+    addrs.push_back(ss);
+    connect_next("no address");
+    return;
+  }
+  auto* req = new uv_getaddrinfo_t{};
+  req->data = this;
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  const std::string service = std::to_string(cfg.port);
+  const int rc = uv_getaddrinfo(loop, req, &on_resolved, cfg.host.c_str(), service.c_str(), &hints);
+  if (rc != 0) {
+    delete req;
+    retry(fmt::format("cannot resolve {}: {}", cfg.host, uv_strerror(rc)));
+    return;
+  }
+  resolving = req;
+  ++open;
+}
+
+void ComponentLink::Impl::on_resolved(uv_getaddrinfo_t* req, int status, addrinfo* res) {
+  auto* self = static_cast<Impl*>(req->data);
+  const bool current = self->resolving == req;
+  delete req;
+  --self->open;
+  if (!current || self->state != LinkState::connecting) {  // cancelled by stop()
+    if (res) uv_freeaddrinfo(res);
+    self->check_finished();
+    return;
+  }
+  self->resolving = nullptr;
+  if (status < 0) {
+    self->retry(fmt::format("cannot resolve {}: {}", self->cfg.host, uv_strerror(status)));
+    return;
+  }
+  for (addrinfo* ai = res; ai; ai = ai->ai_next) {
+    sockaddr_storage ss{};
+    std::memcpy(&ss, ai->ai_addr, ai->ai_addrlen);
+    self->addrs.push_back(ss);
+  }
+  uv_freeaddrinfo(res);
+  self->connect_next("no address");
+}
+
+// Tries the resolved addresses in order ("localhost" may be ::1 then 127.0.0.1); the attempt
+// fails when none accepts.
+void ComponentLink::Impl::connect_next(const std::string& last_error) {
+  if (next_addr >= addrs.size()) {
+    retry(fmt::format("cannot connect to {}:{}: {}", cfg.host, cfg.port, last_error));
+    return;
+  }
+  const sockaddr_storage& addr = addrs[next_addr++];
+  auto* c = new Conn{};
+  c->owner = this;
+  uv_tcp_init(loop, &c->tcp);
+  c->tcp.data = c;
+  c->connect_req.data = c;
+  ++open;
+  conn = c;
+  // We coalesce writes ourselves; Nagle would only delay each turn's single write.
+  uv_tcp_nodelay(&c->tcp, 1);
+  const int rc = uv_tcp_connect(&c->connect_req, &c->tcp, reinterpret_cast<const sockaddr*>(&addr),
+                                &on_connect);
+  if (rc != 0) {
+    close_conn(std::exchange(conn, nullptr));
+    connect_next(uv_error(rc));
+  }
+}
+
+void ComponentLink::Impl::on_connect(uv_connect_t* req, int status) {
+  auto* c = static_cast<Conn*>(req->data);
+  Impl* self = c->owner;
+  if (c != self->conn) return;  // closed meanwhile (by stop())
+  if (status < 0) {
+    self->close_conn(std::exchange(self->conn, nullptr));
+    self->connect_next(uv_error(status));
+    return;
+  }
+  c->connected = true;
+  uv_read_start(as_stream(&c->tcp), &on_alloc, &on_read);
+  self->connected();
+}
+
+// ---- reading
+
+// One buffer serves every read: only the current connection reads, and the framer copies what
+// it keeps before feed() returns.
+void ComponentLink::Impl::on_alloc(uv_handle_t* h, std::size_t, uv_buf_t* buf) {
+  Impl* self = static_cast<Conn*>(h->data)->owner;
+  *buf = uv_buf_init(self->read_buf.data(), static_cast<unsigned>(self->read_buf.size()));
+}
+
+void ComponentLink::Impl::on_read(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
+  auto* c = static_cast<Conn*>(s->data);
+  Impl* self = c->owner;
+  if (c != self->conn || nread == 0) return;
+  if (nread < 0) {
+    self->lose(nread == UV_EOF ? std::string("the server closed the connection")
+                               : "read failed: " + uv_error(static_cast<int>(nread)));
+    return;
+  }
+  self->received(std::string_view(buf->base, static_cast<std::size_t>(nread)));
+}
+
+// ---- writing
+
+void ComponentLink::Impl::queue(std::string_view text) {
+  out.append(text);
+  arm_flush();
+}
+
+void ComponentLink::Impl::arm_flush() {
+  if (!uv_is_active(as_handle(&flush_prepare))) uv_prepare_start(&flush_prepare, &on_flush);
+}
+
+void ComponentLink::Impl::on_flush(uv_prepare_t* p) {
+  auto* self = static_cast<Impl*>(p->data);
+  uv_prepare_stop(p);
+  if (self->conn == nullptr || !self->conn->connected || self->out.empty()) return;
+  self->write(self->conn, std::exchange(self->out, std::string()));
+  if (self->state == LinkState::up) self->arm_keepalive();
+}
+
+void ComponentLink::Impl::write(Conn* c, std::string data) {
+  auto* w = new WriteReq{uv_write_t{}, std::move(data), this, c};
+  w->req.data = w;
+  uv_buf_t buf = uv_buf_init(w->data.data(), static_cast<unsigned>(w->data.size()));
+  const int rc = uv_write(&w->req, as_stream(&c->tcp), &buf, 1, &on_written);
+  if (rc != 0) {
+    delete w;
+    if (c == conn) lose("write failed: " + uv_error(rc));
+  }
+}
+
+void ComponentLink::Impl::on_written(uv_write_t* req, int status) {
+  auto* w = static_cast<WriteReq*>(req->data);
+  Impl* self = w->owner;
+  Conn* c = w->conn;
+  delete w;
+  if (status < 0 && status != UV_ECANCELED && c == self->conn) {
+    self->lose("write failed: " + uv_error(status));
+  }
+}
+
+// ---- closing
+
+// Detaches the current connection and closes it. What is queued plus `farewell` (our closing
+// tag or a stream error) is handed to the kernel if it takes it right now: the peer is gone or
+// misbehaving, so this is best effort and never waits.
+void ComponentLink::Impl::drop_conn(std::string_view farewell) {
+  Conn* c = std::exchange(conn, nullptr);
+  uv_timer_stop(&keepalive_timer);
+  std::string data = std::exchange(out, std::string());
+  if (c == nullptr) return;
+  if (c->connected && !farewell.empty()) {
+    data.append(farewell);
+    uv_buf_t buf = uv_buf_init(data.data(), static_cast<unsigned>(data.size()));
+    uv_try_write(as_stream(&c->tcp), &buf, 1);
+  }
+  close_conn(c);
+}
+
+void ComponentLink::Impl::close_conn(Conn* c) {
+  uv_close(as_handle(&c->tcp), &on_conn_closed);
+}
+
+void ComponentLink::Impl::on_conn_closed(uv_handle_t* h) {
+  auto* c = static_cast<Conn*>(h->data);
+  Impl* self = c->owner;
+  const bool was_stopping = c == self->stopping_conn;
+  delete c;
+  --self->open;
+  if (was_stopping) {
+    self->stopping_conn = nullptr;
+    self->close_own_handles();
+  }
+  self->check_finished();
+}
+
+void ComponentLink::Impl::retry(const std::string& reason) {
+  state = LinkState::waiting_retry;
+  const auto delay = backoff.next();
+  // One line per attempt: why it failed and when the next one comes.
+  base::log_warn("link: {}; reconnecting in {} ms (attempt {})", reason, delay.count(),
+                 backoff.attempt());
+  uv_timer_start(
+      &retry_timer, [](uv_timer_t* t) { static_cast<Impl*>(t->data)->attempt(); },
+      static_cast<std::uint64_t>(delay.count()), 0);
+}
+
+// ---- stopping
+
+void ComponentLink::Impl::stop(std::function<void()> done) {
+  assert(state != LinkState::stopping && state != LinkState::stopped);  // stop() is called once
+  on_stopped = std::move(done);
+  state = LinkState::stopping;
+  if (resolving) {
+    uv_cancel(reinterpret_cast<uv_req_t*>(resolving));  // its callback still comes
+    resolving = nullptr;
+  }
+  uv_timer_stop(&retry_timer);
+  uv_timer_stop(&keepalive_timer);
+  uv_prepare_stop(&flush_prepare);
+  if (conn == nullptr || !conn->connected || detached) {
+    // Nothing to say, or nobody left to wait for it (the destructor): close at once.
+    drop_conn(kStreamFooter);
+    close_own_handles();
+    return;
+  }
+  // RFC 6120 4.4: close the stream with its closing tag, after what is still queued; the
+  // shutdown completes once every write has left, then the socket is closed.
+  Conn* c = std::exchange(conn, nullptr);
+  uv_read_stop(as_stream(&c->tcp));
+  stopping_conn = c;
+  write(c, std::exchange(out, std::string()).append(kStreamFooter));
+  c->shutdown_req.data = c;
+  const int rc = uv_shutdown(&c->shutdown_req, as_stream(&c->tcp), [](uv_shutdown_t* req, int) {
+    static_cast<Conn*>(req->data)->owner->close_stopping_conn();
+  });
+  if (rc != 0) {
+    close_stopping_conn();
+    return;
+  }
+  uv_timer_start(
+      &retry_timer, [](uv_timer_t* t) { static_cast<Impl*>(t->data)->close_stopping_conn(); },
+      kStopGuardMs, 0);
+}
+
+void ComponentLink::Impl::close_stopping_conn() {
+  if (stopping_conn == nullptr) return;
+  uv_handle_t* h = as_handle(&stopping_conn->tcp);
+  if (!uv_is_closing(h)) uv_close(h, &on_conn_closed);
+}
+
+void ComponentLink::Impl::close_own_handles() {
+  for (uv_handle_t* h :
+       {as_handle(&retry_timer), as_handle(&keepalive_timer), as_handle(&flush_prepare)}) {
+    if (uv_is_closing(h)) continue;
+    uv_close(h, [](uv_handle_t* handle) {
+      auto* self = static_cast<Impl*>(handle->data);
+      --self->open;
+      self->check_finished();
+    });
+  }
+}
+
+// Runs after every close: once nothing is open, the link is stopped. Nothing may touch the
+// Impl after this returns: `done` may destroy the ComponentLink, and a detached Impl deletes
+// itself here.
+void ComponentLink::Impl::check_finished() {
+  if (open != 0 || state != LinkState::stopping) return;
+  state = LinkState::stopped;
+  if (detached) {
+    delete this;
+    return;
+  }
+  if (on_stopped) std::exchange(on_stopped, nullptr)();
+}
+
+}  // namespace xmpp
