@@ -42,9 +42,9 @@ std::string handshake_digest(std::string_view stream_id, std::string_view secret
 
 std::string stream_error(std::string_view condition, std::string_view text) {
   std::string out = "<stream:error><";
-  out.append(condition).append(" xmlns='").append(kStreamErrorsNs).append("'/>");
+  out.append(condition).append(" xmlns='").append(ns::kStreamErrors).append("'/>");
   if (!text.empty()) {
-    out.append("<text xmlns='").append(kStreamErrorsNs).append("'>");
+    out.append("<text xmlns='").append(ns::kStreamErrors).append("'>");
     xml::escape_text(text, out);
     out.append("</text>");
   }
@@ -53,13 +53,13 @@ std::string stream_error(std::string_view condition, std::string_view text) {
 }
 
 bool is_stream_error(const xml::Element& e) {
-  return e.is("error", kStreamsNs);
+  return e.is("error", ns::kStreams);
 }
 
 ReceivedStreamError read_stream_error(const xml::Element& e) {
   ReceivedStreamError out;
   for (const xml::Element* c : e.elements()) {
-    if (c->ns() != kStreamErrorsNs) continue;  // application-specific conditions are extra
+    if (c->ns() != ns::kStreamErrors) continue;  // application-specific conditions are extra
     if (c->name() == "text") {
       out.text = c->text();
     } else if (out.condition.empty()) {

@@ -7,11 +7,9 @@
 #include <string_view>
 
 #include "xml/element.hpp"
+#include "xmpp/namespaces.hpp"
 
 namespace xmpp {
-
-inline constexpr std::string_view kStreamsNs = "http://etherx.jabber.org/streams";
-inline constexpr std::string_view kStreamErrorsNs = "urn:ietf:params:xml:ns:xmpp-streams";
 
 // XEP-0114 3: the component opens the stream, naming itself in 'to'.
 std::string stream_header(std::string_view domain);

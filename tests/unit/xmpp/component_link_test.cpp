@@ -142,14 +142,14 @@ TEST(LinkProtocol, StreamHeaderAndErrors) {
   EXPECT_EQ(stream_error("not-well-formed"),
             "<stream:error><not-well-formed xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>"
             "</stream:error></stream:stream>");
-  xml::Element e("error", std::string(kStreamsNs));
-  e.add("conflict", std::string(kStreamErrorsNs));
-  e.add_text_child("text", std::string(kStreamErrorsNs), "replaced");
+  xml::Element e("error", std::string(ns::kStreams));
+  e.add("conflict", std::string(ns::kStreamErrors));
+  e.add_text_child("text", std::string(ns::kStreamErrors), "replaced");
   EXPECT_TRUE(is_stream_error(e));
   auto r = read_stream_error(e);
   EXPECT_EQ(r.condition, "conflict");
   EXPECT_EQ(r.text, "replaced");
-  EXPECT_EQ(read_stream_error(xml::Element("error", std::string(kStreamsNs))).condition,
+  EXPECT_EQ(read_stream_error(xml::Element("error", std::string(ns::kStreams))).condition,
             "undefined-condition");
 }
 
