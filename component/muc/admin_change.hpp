@@ -31,4 +31,25 @@ struct AdminChange {
   std::vector<AffiliationChange> affiliations;
 };
 
+// XEP-0045 7.10: reserve (or, with an empty nick, release) a nickname; registering in a
+// room makes the user a member where it was not one.
+struct RegistrationChange {
+  std::string jid;  // bare
+  std::string nick;
+  bool grant_membership = false;
+};
+
+// XEP-0045 7.8.2: mediated invitations, relayed by the room; in a members-only room an
+// invitation by an admin or owner also makes the invitee a member.
+struct Invitation {
+  std::string to;  // the invitee's JID as given
+  std::string reason;
+};
+
+struct InviteChange {
+  xmpp::Jid inviter;
+  std::vector<Invitation> invitations;
+  AdminChange memberships;  // affiliations granted by the invitations
+};
+
 }  // namespace muc

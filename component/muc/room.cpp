@@ -1,18 +1,29 @@
 #include "muc/room.hpp"
 
+#include <algorithm>
+
 #include "muc/room_internal.hpp"
 #include "xmpp/namespaces.hpp"
 
 namespace muc {
 
-Room::Room(xmpp::Jid room_jid, RoomConfig config, const xmpp::Jid& creator)
-    : jid_(std::move(room_jid)), jid_str_(jid_.str()), config_(std::move(config)) {
+Room::Room(xmpp::Jid room_jid, RoomConfig config, const xmpp::Jid& creator,
+           const std::vector<std::string>& service_admins)
+    : jid_(std::move(room_jid)),
+      jid_str_(jid_.str()),
+      service_admins_(&service_admins),
+      config_(std::move(config)) {
   // XEP-0045 10.1.1: the creator is the room's first owner.
   affiliations_[creator.bare_str()] = Affiliation::owner;
 }
 
 Affiliation Room::affiliation_of(const xmpp::Jid& jid) const {
-  auto it = affiliations_.find(jid.bare_str());
+  std::string bare = jid.bare_str();
+  // Service administrators own every room (issue: service-level policy).
+  if (std::find(service_admins_->begin(), service_admins_->end(), bare) != service_admins_->end()) {
+    return Affiliation::owner;
+  }
+  auto it = affiliations_.find(bare);
   return it == affiliations_.end() ? Affiliation::none : it->second;
 }
 

@@ -14,6 +14,7 @@
 #include "muc/effects.hpp"
 #include "muc/history.hpp"
 #include "muc/occupant.hpp"
+#include "muc/owner_change.hpp"
 #include "muc/requests.hpp"
 #include "muc/room_config.hpp"
 #include "xmpp/jid.hpp"
@@ -28,7 +29,10 @@ class Room {
  public:
   // A new room, created by `creator` (who becomes its owner) and locked until configured
   // (XEP-0045 10.1).
-  Room(xmpp::Jid room_jid, RoomConfig config, const xmpp::Jid& creator);
+  // `service_admins` (bare JIDs, owners of every room) is borrowed from the service,
+  // which outlives its rooms.
+  Room(xmpp::Jid room_jid, RoomConfig config, const xmpp::Jid& creator,
+       const std::vector<std::string>& service_admins);
   Room(const Room&) = delete;
   Room& operator=(const Room&) = delete;
 
@@ -51,7 +55,9 @@ class Room {
 
   IqAnswer on_disco_info(const xmpp::Jid& from) const;
   IqAnswer on_owner_get(const xmpp::Jid& from) const;
-  IqAnswer on_owner_set(const xmpp::Jid& from, const xml::Element& query, Effects& fx);
+  std::variant<OwnerChange, xmpp::StanzaError> decide_owner_set(const xmpp::Jid& from,
+                                                                const xml::Element& query) const;
+  void apply_owner(const OwnerChange& change, Effects& fx);
 
   // muc#admin (XEP-0045 8.5, 9.2, 9.4, 9.5, 10.5, 10.8): read a role or affiliation list.
   IqAnswer on_admin_get(const xmpp::Jid& from, const xml::Element& query) const;
@@ -61,7 +67,26 @@ class Room {
                                                                 const xml::Element& query) const;
   void apply_admin(const AdminChange& change, Effects& fx);
 
+  // jabber:iq:register (XEP-0045 7.10) and the reserved-nick query (7.12).
+  IqAnswer on_register_get(const xmpp::Jid& from) const;
+  std::variant<RegistrationChange, xmpp::StanzaError> decide_register(
+      const xmpp::Jid& from, const xml::Element& query) const;
+  void apply_register(const RegistrationChange& change, Effects& fx);
+  IqAnswer on_reserved_nick_query(const xmpp::Jid& from) const;
+
+  // Messages of type normal to the room: invitations and declines (7.8), voice requests
+  // and their approval (7.13, 8.6).
+  std::variant<InviteChange, xmpp::StanzaError> decide_invite(const xmpp::Jid& from,
+                                                              const xml::Element& x) const;
+  void apply_invite(const InviteChange& change, Effects& fx);
+  std::optional<xmpp::StanzaError> on_decline(const xmpp::Jid& from, const xml::Element& x,
+                                              Effects& fx);
+  std::optional<xmpp::StanzaError> on_voice_request(const xmpp::Jid& from,
+                                                    const xml::Element& form, Effects& fx);
+
   Affiliation affiliation_of(const xmpp::Jid& jid) const;
+  // The bare JID that reserved `nick`, or empty.
+  std::string reserved_by(const std::string& nick) const;
 
  private:
   struct Facts;
@@ -76,7 +101,9 @@ class Room {
                       Effects& fx);
   std::optional<xmpp::StanzaError> change_subject(const Occupant& o, std::string subject,
                                                   Effects& fx);
-  void destroy(const xml::Element& destroy_request, Effects& fx);
+  void destroy(const DestroyRequest& request, Effects& fx);
+  std::optional<xmpp::StanzaError> decide_owner_lists(const xml::Element& form,
+                                                      OwnerChange& change) const;
   void announce_config_change(const std::vector<int>& codes, Effects& fx);
   std::optional<xmpp::StanzaError> decide_role_item(const xmpp::Jid& from, const Occupant* actor,
                                                     const xml::Element& item,
@@ -107,12 +134,14 @@ class Room {
 
   xmpp::Jid jid_;
   std::string jid_str_;
+  const std::vector<std::string>* service_admins_;
   RoomConfig config_;
   bool locked_ = true;
   bool destroyed_ = false;
   std::map<std::string, Affiliation> affiliations_;  // bare JID -> affiliation (not none)
   std::map<std::string, Occupant> occupants_;        // by nick
   std::unordered_map<std::string, std::string> nick_by_session_;  // full JID -> nick
+  std::map<std::string, std::string> registered_nicks_;  // bare JID -> reserved nick
   History history_;
   std::string subject_;
   std::string subject_nick_;  // who set it; empty = the room itself

@@ -25,6 +25,7 @@ struct Room::PresenceSpec {
 struct Room::Facts {
   Affiliation affiliation = Affiliation::none;
   bool nick_taken_by_other = false;
+  bool nick_reserved_by_other = false;
   bool same_user_same_nick = false;  // another session of this user already has this nick
   bool full = false;
   bool password_ok = true;

@@ -1,4 +1,8 @@
-// Owner use cases: configuration (XEP-0045 10.1, 10.2) and destruction (10.9).
+// Owner use cases: configuration (XEP-0045 10.1, 10.2), the owner and admin lists carried
+// in the configuration form (10.3-10.8), and destruction (10.9).
+#include <algorithm>
+
+#include "muc/privileges.hpp"
 #include "muc/room.hpp"
 #include "muc/room_internal.hpp"
 #include "muc/room_options.hpp"
@@ -9,46 +13,129 @@ namespace muc {
 
 using xmpp::StanzaError;
 
+namespace {
+constexpr std::string_view kOwnersField = "muc#roomconfig_roomowners";
+constexpr std::string_view kAdminsField = "muc#roomconfig_roomadmins";
+
+void add_jid_list(xml::Element& form, std::string_view var, std::string_view label,
+                  const std::map<std::string, Affiliation>& affiliations, Affiliation which) {
+  const std::string data_ns(ns::kData);
+  xml::Element& f = form.add("field", data_ns);
+  f.set_attr("var", std::string(var)).set_attr("type", "jid-multi");
+  f.set_attr("label", std::string(label));
+  for (const auto& [jid, a] : affiliations) {
+    if (a == which) f.add_text_child("value", data_ns, jid);
+  }
+}
+}  // namespace
+
 IqAnswer Room::on_owner_get(const xmpp::Jid& from) const {
   if (affiliation_of(from) != Affiliation::owner) {
     return StanzaError::forbidden("Only owners may configure the room");  // 10.2
   }
   xml::Element query("query", std::string(ns::kMucOwner));
-  query.add(config_form(config_));
+  xml::Element& form = query.add(config_form(config_));
+  add_jid_list(form, kAdminsField, "Room admins", affiliations_, Affiliation::admin);
+  add_jid_list(form, kOwnersField, "Room owners", affiliations_, Affiliation::owner);
   return std::optional<xml::Element>(std::move(query));
 }
 
-IqAnswer Room::on_owner_set(const xmpp::Jid& from, const xml::Element& query, Effects& fx) {
+std::variant<OwnerChange, StanzaError> Room::decide_owner_set(const xmpp::Jid& from,
+                                                              const xml::Element& query) const {
   if (affiliation_of(from) != Affiliation::owner) {
     return StanzaError::forbidden("Only owners may configure or destroy the room");
   }
+  OwnerChange change;
+  change.actor = from;
   if (const xml::Element* d = query.child("destroy", ns::kMucOwner)) {
-    destroy(*d, fx);
-    return std::optional<xml::Element>();
+    change.kind = OwnerChange::Kind::destroy;
+    change.destroy.alternate = std::string(d->attr_or("jid"));
+    change.destroy.reason = d->child_text("reason", ns::kMucOwner);
+    change.destroy.password = d->child_text("password", ns::kMucOwner);
+    return change;
   }
   const xml::Element* form = query.child("x", ns::kData);
   if (form == nullptr) return StanzaError::bad_request("Expected a data form or <destroy/>");
   std::string_view type = form->attr_or("type");
   if (type == "cancel") {
-    // 10.1.3: cancelling the initial configuration destroys the new room; cancelling a
-    // later one changes nothing.
-    if (locked_) {
-      xml::Element none("destroy", std::string(ns::kMucOwner));
-      destroy(none, fx);
-    }
-    return std::optional<xml::Element>();
+    change.kind = OwnerChange::Kind::cancel;
+    return change;
   }
   if (type != "submit") return StanzaError::bad_request("The form must be of type submit or cancel");
   std::optional<RoomConfig> next = apply_config_form(config_, *form);
   if (!next) return StanzaError::bad_request("A field of the form has an invalid value");
-  std::vector<int> codes = config_change_codes(config_, *next);
-  config_ = std::move(*next);
+  change.config = std::move(*next);
+  change.codes = config_change_codes(config_, change.config);
+  if (auto e = decide_owner_lists(*form, change)) return *e;
+  return change;
+}
+
+std::optional<StanzaError> Room::decide_owner_lists(const xml::Element& form,
+                                                    OwnerChange& change) const {
+  // 10.2: roomowners / roomadmins carry the full lists; whoever is missing loses the
+  // affiliation (to none), whoever is new gains it.
+  change.affiliations.actor = change.actor;
+  std::map<std::string, Affiliation> after = affiliations_;
+  for (auto [var, which] : {std::pair{kOwnersField, Affiliation::owner},
+                            std::pair{kAdminsField, Affiliation::admin}}) {
+    const xml::Element* field = nullptr;
+    for (const xml::Element* f : form.children("field", ns::kData)) {
+      if (f->attr_or("var") == var) field = f;
+    }
+    if (field == nullptr) continue;
+    std::vector<std::string> listed;
+    for (const xml::Element* v : field->children("value", ns::kData)) {
+      std::optional<xmpp::Jid> j = xmpp::Jid::parse(v->text());
+      if (!j) return StanzaError::jid_malformed("The " + std::string(var) + " list has a bad JID");
+      listed.push_back(j->bare_str());
+    }
+    for (const auto& [jid, a] : affiliations_) {
+      bool kept = std::find(listed.begin(), listed.end(), jid) != listed.end();
+      if (a == which && !kept) after[jid] = Affiliation::none;
+    }
+    for (const std::string& jid : listed) after[jid] = which;
+  }
+  bool owner_left = false;
+  for (const auto& [jid, a] : after) {
+    owner_left = owner_left || a == Affiliation::owner;
+    Affiliation before = affiliations_.count(jid) ? affiliations_.at(jid) : Affiliation::none;
+    if (a != before) change.affiliations.affiliations.push_back({jid, before, a, {}});
+  }
+  if (!owner_left) return StanzaError::conflict("The room must keep at least one owner");
+  return std::nullopt;
+}
+
+void Room::apply_owner(const OwnerChange& change, Effects& fx) {
+  switch (change.kind) {
+    case OwnerChange::Kind::destroy:
+      destroy(change.destroy, fx);
+      return;
+    case OwnerChange::Kind::cancel:
+      // 10.1.3: cancelling the initial configuration destroys the new room; cancelling a
+      // later one changes nothing.
+      if (locked_) destroy(DestroyRequest{}, fx);
+      return;
+    case OwnerChange::Kind::configure:
+      break;
+  }
+  bool became_members_only = !config_.members_only && change.config.members_only;
+  config_ = change.config;
   history_.trim(config_.history_length);
-  // 10.1.2 / 10.1.3: an empty submit accepts the defaults (instant room); either way
-  // the room now opens.
+  // 10.1.2 / 10.1.3: an empty submit accepts the defaults (instant room); either way the
+  // room now opens.
   locked_ = false;
-  if (!codes.empty()) announce_config_change(codes, fx);
-  return std::optional<xml::Element>();
+  apply_admin(change.affiliations, fx);
+  if (became_members_only) {
+    // 10.2: a room turned members-only removes every non-member, with 322.
+    std::vector<std::string> outsiders;
+    for (const auto& [nick, o] : occupants_) {
+      if (o.affiliation < Affiliation::member) outsiders.push_back(nick);
+    }
+    for (const std::string& nick : outsiders) {
+      remove_occupant(nick, {322}, Affiliation::none, {}, fx);
+    }
+  }
+  if (!change.codes.empty()) announce_config_change(change.codes, fx);
 }
 
 void Room::announce_config_change(const std::vector<int>& codes, Effects& fx) {
@@ -61,23 +148,21 @@ void Room::announce_config_change(const std::vector<int>& codes, Effects& fx) {
   send_to_all(xml::prepare(m), fx);
 }
 
-void Room::destroy(const xml::Element& request, Effects& fx) {
+void Room::destroy(const DestroyRequest& request, Effects& fx) {
   // 10.9: every occupant gets an unavailable presence with <destroy/> (alternate venue and
   // reason as the owner gave them), then the room is gone and its address free.
   xml::Element d("destroy", std::string(ns::kMucUser));
-  if (const std::string* alt = request.attr("jid")) d.set_attr("jid", *alt);
-  if (const std::string* pw = request.attr("password")) d.set_attr("password", *pw);
-  std::string reason = request.child_text("reason", ns::kMucOwner);
-  if (!reason.empty()) d.add_text_child("reason", std::string(ns::kMucUser), reason);
+  if (!request.alternate.empty()) d.set_attr("jid", request.alternate);
+  if (!request.password.empty()) d.add_text_child("password", std::string(ns::kMucUser), request.password);
+  if (!request.reason.empty()) d.add_text_child("reason", std::string(ns::kMucUser), request.reason);
   PresenceSpec spec;
   spec.unavailable = true;
   spec.removed_affiliation = Affiliation::none;
   spec.extra_x_xml = xml::to_string(d, ns::kMucUser);
   for (const auto& [nick, o] : occupants_) {
-    for (const xmpp::Jid& s : o.sessions) {
-      // As in the XEP's example 201: the item (no jid) and <destroy/>, no 110.
-      fx.send(build_presence(o, spec, false, nullptr), s.str());
-    }
+    // As in the XEP's example 201: the item (no jid) and <destroy/>, no 110.
+    auto stanza = build_presence(o, spec, false, nullptr);
+    for (const xmpp::Jid& s : o.sessions) fx.send(stanza, s.str());
   }
   occupants_.clear();
   nick_by_session_.clear();

@@ -34,6 +34,8 @@ Room::Facts Room::facts_for(const PresenceIn& p) const {
       f.nick_taken_by_other = true;
     }
   }
+  std::string holder = reserved_by(p.nick);
+  f.nick_reserved_by_other = !holder.empty() && holder != p.from.bare_str();
   f.full = config_.max_users != 0 && occupants_.size() >= config_.max_users;
   f.password_ok = !config_.password_protected || (p.password && *p.password == config_.password);
   return f;
@@ -58,6 +60,9 @@ std::optional<StanzaError> Room::check_entry(const Facts& f, const PresenceIn&) 
   }
   if (f.nick_taken_by_other) {
     return StanzaError::conflict("That nickname is already in use");  // 7.2.8
+  }
+  if (f.nick_reserved_by_other) {
+    return StanzaError::conflict("That nickname is reserved by another user");  // 7.2.8
   }
   // 7.2.9: admins and owners may enter a full room.
   if (f.full && !f.same_user_same_nick && !privileged) {
@@ -153,6 +158,10 @@ std::optional<StanzaError> Room::change_nick(Occupant& o, const PresenceIn& p, E
   auto taken = occupants_.find(p.nick);
   if (taken != occupants_.end() && taken->second.bare != o.bare) {
     return StanzaError::conflict("That nickname is already in use");
+  }
+  std::string holder = reserved_by(p.nick);
+  if (!holder.empty() && holder != o.bare.bare_str()) {
+    return StanzaError::conflict("That nickname is reserved by another user");  // 7.6
   }
   if (taken != occupants_.end()) {
     // The same user already has that nick from another session: join it there.

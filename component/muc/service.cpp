@@ -123,7 +123,7 @@ void Service::handle_presence(const xml::Element& s, const Jid& from, const Jid&
     }
     RoomConfig defaults;
     defaults.history_length = config_.history_default;
-    auto created = std::make_unique<Room>(to.bare(), defaults, from);
+    auto created = std::make_unique<Room>(to.bare(), defaults, from, config_.service_admins);
     room = created.get();
     rooms_.emplace(to.local(), std::move(created));
     creating = true;
@@ -159,7 +159,7 @@ void Service::handle_message(const xml::Element& s, const Jid& from, const Jid& 
     if (type == "groupchat") {
       error = room->on_groupchat(GroupchatIn{from, message_body(s), subject_change(s)}, now, fx);
     } else {
-      error = StanzaError::bad_request("Messages to the room must be of type groupchat");
+      error = room_message(*room, s, from, fx);
     }
   } else if (type == "groupchat") {
     // XEP-0045 7.5: a private message must not be of type groupchat.
@@ -168,6 +168,29 @@ void Service::handle_message(const xml::Element& s, const Jid& from, const Jid& 
     error = room->on_private_message(PrivateMessageIn{from, to.resource(), message_body(s)}, fx);
   }
   if (error) reply_error(s, *error, fx);
+}
+
+std::optional<StanzaError> Service::room_message(Room& room, const xml::Element& s,
+                                                 const Jid& from, Effects& fx) {
+  // Messages of type normal to the room carry a muc#user invite or decline (XEP-0045 7.8)
+  // or a muc#request form (7.13, 8.6).
+  if (const xml::Element* x = s.child("x", ns::kMucUser)) {
+    if (x->child("invite", ns::kMucUser) != nullptr) {
+      auto decided = room.decide_invite(from, *x);
+      if (auto* error = std::get_if<StanzaError>(&decided)) return *error;
+      room.apply_invite(std::get<InviteChange>(decided), fx);
+      return std::nullopt;
+    }
+    if (x->child("decline", ns::kMucUser) != nullptr) return room.on_decline(from, *x, fx);
+  }
+  if (const xml::Element* form = s.child("x", ns::kData)) {
+    for (const xml::Element* f : form->children("field", ns::kData)) {
+      if (f->attr_or("var") == "FORM_TYPE" && f->child_text("value", ns::kData) == ns::kMucRequest) {
+        return room.on_voice_request(from, *form, fx);
+      }
+    }
+  }
+  return StanzaError::bad_request("Messages to the room must be of type groupchat");
 }
 
 void Service::handle_iq(const xml::Element& s, const Jid& from, const Jid& to, Effects& fx) {
@@ -254,7 +277,17 @@ IqAnswer Service::room_iq(Room& room, const xml::Element& iq, const xml::Element
   std::string_view type = iq.attr_or("type");
   bool owner = room.affiliation_of(from) == Affiliation::owner;
   if (room.locked() && !owner) return StanzaError::item_not_found("No such room");
-  if (payload.is("query", ns::kDiscoInfo) && type == "get") return room.on_disco_info(from);
+  if (payload.is("query", ns::kDiscoInfo) && type == "get") {
+    if (payload.attr_or("node") == "x-roomuser-item") return room.on_reserved_nick_query(from);
+    return room.on_disco_info(from);
+  }
+  if (payload.is("query", ns::kRegister)) {
+    if (type == "get") return room.on_register_get(from);
+    auto decided = room.decide_register(from, payload);
+    if (auto* error = std::get_if<StanzaError>(&decided)) return *error;
+    room.apply_register(std::get<RegistrationChange>(decided), fx);
+    return std::optional<xml::Element>();
+  }
   if (payload.is("query", ns::kDiscoItems) && type == "get") {
     // XEP-0045 6.5 lets a room list its occupants; we keep nicks private to occupants.
     return std::optional<xml::Element>(xml::Element("query", std::string(ns::kDiscoItems)));
@@ -267,7 +300,11 @@ IqAnswer Service::room_iq(Room& room, const xml::Element& iq, const xml::Element
     return std::optional<xml::Element>();
   }
   if (payload.is("query", ns::kMucOwner)) {
-    return type == "get" ? room.on_owner_get(from) : room.on_owner_set(from, payload, fx);
+    if (type == "get") return room.on_owner_get(from);
+    auto decided = room.decide_owner_set(from, payload);
+    if (auto* error = std::get_if<StanzaError>(&decided)) return *error;
+    room.apply_owner(std::get<OwnerChange>(decided), fx);
+    return std::optional<xml::Element>();
   }
   if (payload.is("ping", ns::kPing) && type == "get") return std::optional<xml::Element>();
   return StanzaError::service_unavailable();

@@ -43,6 +43,8 @@ class Service {
                        Clock::time_point now, Effects& fx);
   void handle_message(const xml::Element& s, const xmpp::Jid& from, const xmpp::Jid& to,
                       Clock::time_point now, Effects& fx);
+  std::optional<xmpp::StanzaError> room_message(Room& room, const xml::Element& s,
+                                                const xmpp::Jid& from, Effects& fx);
   void handle_iq(const xml::Element& s, const xmpp::Jid& from, const xmpp::Jid& to,
                  Effects& fx);
   IqAnswer answer_iq(const xml::Element& iq, const xml::Element& payload, const xmpp::Jid& from,

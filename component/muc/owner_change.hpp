@@ -1,0 +1,29 @@
+// A validated muc#owner set (XEP-0045 10.1-10.2, 10.9): decided against the room's state,
+// then (after the store commits, for a persistent room) applied.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "muc/admin_change.hpp"
+#include "muc/room_config.hpp"
+
+namespace muc {
+
+struct DestroyRequest {
+  std::string reason;
+  std::string alternate;  // alternate venue JID
+  std::string password;
+};
+
+struct OwnerChange {
+  xmpp::Jid actor;
+  enum class Kind { configure, cancel, destroy } kind = Kind::configure;
+  RoomConfig config;             // configure: the new configuration
+  std::vector<int> codes;        // configure: 10.2.1 status codes to announce
+  AdminChange affiliations;      // configure: roomowners / roomadmins list edits
+  DestroyRequest destroy;        // destroy
+};
+
+}  // namespace muc

@@ -1,0 +1,107 @@
+// Nickname registration (XEP-0045 7.10) and the reserved-nick query (7.12).
+#include "muc/room.hpp"
+#include "muc/room_internal.hpp"
+#include "xmpp/namespaces.hpp"
+
+namespace muc {
+
+using xmpp::StanzaError;
+
+namespace {
+constexpr std::string_view kNickField = "muc#register_roomnick";
+}
+
+std::string Room::reserved_by(const std::string& nick) const {
+  for (const auto& [jid, n] : registered_nicks_) {
+    if (n == nick) return jid;
+  }
+  return {};
+}
+
+IqAnswer Room::on_register_get(const xmpp::Jid& from) const {
+  const std::string reg_ns(ns::kRegister);
+  const std::string data_ns(ns::kData);
+  xml::Element q("query", reg_ns);
+  auto it = registered_nicks_.find(from.bare_str());
+  if (it != registered_nicks_.end()) {
+    // 7.10: an already registered user is told so, with its nick.
+    q.add("registered", reg_ns);
+    q.add_text_child("username", reg_ns, it->second);
+    return std::optional<xml::Element>(std::move(q));
+  }
+  q.add_text_child("instructions", reg_ns, "Choose the nickname to reserve in this room.");
+  xml::Element& x = q.add("x", data_ns);
+  x.set_attr("type", "form");
+  x.add_text_child("title", data_ns, "Nickname registration");
+  xml::Element& ft = x.add("field", data_ns);
+  ft.set_attr("var", "FORM_TYPE").set_attr("type", "hidden");
+  ft.add_text_child("value", data_ns, std::string(ns::kMucRegister));
+  xml::Element& nick = x.add("field", data_ns);
+  nick.set_attr("var", std::string(kNickField))
+      .set_attr("type", "text-single")
+      .set_attr("label", "Desired nickname");
+  nick.add("required", data_ns);
+  return std::optional<xml::Element>(std::move(q));
+}
+
+std::variant<RegistrationChange, StanzaError> Room::decide_register(
+    const xmpp::Jid& from, const xml::Element& query) const {
+  Affiliation aff = affiliation_of(from);
+  if (aff == Affiliation::outcast) return StanzaError::forbidden("You are banned from this room");
+  if (config_.members_only && aff < Affiliation::member) {
+    // 7.10: a members-only room takes registrations from its members only.
+    return StanzaError::not_allowed("Only members may register in this room");
+  }
+  RegistrationChange change;
+  change.jid = from.bare_str();
+  if (query.child("remove", ns::kRegister) != nullptr) return change;  // release the nick
+  const xml::Element* form = query.child("x", ns::kData);
+  if (form == nullptr || form->attr_or("type") != "submit") {
+    return StanzaError::bad_request("Submit the registration form");
+  }
+  std::string wanted;
+  for (const xml::Element* f : form->children("field", ns::kData)) {
+    if (f->attr_or("var") == kNickField) wanted = f->child_text("value", ns::kData);
+  }
+  std::optional<std::string> nick = xmpp::Jid::prepare_nick(wanted);
+  if (!nick) return StanzaError::not_acceptable("That nickname is not allowed");
+  std::string holder = reserved_by(*nick);
+  auto present = occupants_.find(*nick);
+  bool used_by_other = present != occupants_.end() && present->second.bare.bare_str() != change.jid;
+  if ((!holder.empty() && holder != change.jid) || used_by_other) {
+    return StanzaError::conflict("That nickname is reserved or in use by someone else");
+  }
+  change.nick = *nick;
+  change.grant_membership = aff == Affiliation::none;
+  return change;
+}
+
+void Room::apply_register(const RegistrationChange& change, Effects& fx) {
+  if (change.nick.empty()) {
+    registered_nicks_.erase(change.jid);
+    return;
+  }
+  registered_nicks_[change.jid] = change.nick;
+  if (change.grant_membership) {
+    AdminChange by_service;
+    by_service.actor = jid_;
+    apply_affiliation({change.jid, Affiliation::none, Affiliation::member, {}}, by_service, fx);
+  }
+}
+
+IqAnswer Room::on_reserved_nick_query(const xmpp::Jid& from) const {
+  // 7.12: the identity's name is the reserved nick; no identity when there is none.
+  const std::string info(ns::kDiscoInfo);
+  xml::Element q("query", info);
+  q.set_attr("node", "x-roomuser-item");
+  auto it = registered_nicks_.find(from.bare_str());
+  if (it != registered_nicks_.end()) {
+    q.add("identity", info)
+        .set_attr("category", "conference")
+        .set_attr("name", it->second)
+        .set_attr("type", "text");
+  }
+  return std::optional<xml::Element>(std::move(q));
+}
+
+}  // namespace muc
