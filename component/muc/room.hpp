@@ -22,8 +22,10 @@
 
 namespace muc {
 
-// An iq handler's answer: the payload of the result (nullopt = empty result), or an error.
-using IqAnswer = std::variant<std::optional<xml::Element>, xmpp::StanzaError>;
+// An iq handler's answer: the payload of the result (nullopt = empty result), an error, or
+// Relayed: the iq went on to an occupant, whose answer will be relayed back.
+struct Relayed {};
+using IqAnswer = std::variant<std::optional<xml::Element>, xmpp::StanzaError, Relayed>;
 
 class Room {
  public:
@@ -84,6 +86,13 @@ class Room {
   std::optional<xmpp::StanzaError> on_voice_request(const xmpp::Jid& from,
                                                     const xml::Element& form, Effects& fx);
 
+  // iq to room@service/nick (XEP-0045 7.5, RFC 6121 8.5.3 style): relayed to the occupant's
+  // real JID with the id rewritten, and the answer relayed back to the asker.
+  std::optional<xmpp::StanzaError> on_occupant_iq(const xmpp::Jid& from, const std::string& nick,
+                                                  const xml::Element& iq, Effects& fx);
+  void on_occupant_iq_response(const xmpp::Jid& from, const std::string& nick,
+                               const xml::Element& iq, Effects& fx);
+
   Affiliation affiliation_of(const xmpp::Jid& jid) const;
   // The bare JID that reserved `nick`, or empty.
   std::string reserved_by(const std::string& nick) const;
@@ -143,6 +152,15 @@ class Room {
   std::unordered_map<std::string, std::string> nick_by_session_;  // full JID -> nick
   std::map<std::string, std::string> registered_nicks_;  // bare JID -> reserved nick
   History history_;
+  // Relayed iq requests awaiting an answer: our id -> (asker's full JID, its id). Bounded,
+  // oldest dropped first: an answer that never comes must not grow the room forever.
+  struct PendingIq {
+    std::string asker;
+    std::string id;
+    std::string target_nick;
+  };
+  std::map<std::uint64_t, PendingIq> pending_iqs_;
+  std::uint64_t next_iq_ = 1;
   std::string subject_;
   std::string subject_nick_;  // who set it; empty = the room itself
 };

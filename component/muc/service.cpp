@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "muc/decode.hpp"
+#include "muc/features.hpp"
 #include "muc/room_options.hpp"
 #include "xmpp/namespaces.hpp"
 
@@ -195,7 +196,13 @@ std::optional<StanzaError> Service::room_message(Room& room, const xml::Element&
 
 void Service::handle_iq(const xml::Element& s, const Jid& from, const Jid& to, Effects& fx) {
   std::string_view type = s.attr_or("type");
-  if (type == "result" || type == "error") return;  // we send no iq requests yet
+  if (type == "result" || type == "error") {
+    // The only iq we send are relayed ones; their answers come back to room/nick.
+    if (Room* room = to.has_local() && to.has_resource() ? room_for(to) : nullptr) {
+      room->on_occupant_iq_response(from, to.resource(), s, fx);
+    }
+    return;
+  }
   if (type != "get" && type != "set") {
     reply_error(s, StanzaError::bad_request("An iq must be of type get or set"), fx);
     return;
@@ -210,8 +217,10 @@ void Service::handle_iq(const xml::Element& s, const Jid& from, const Jid& to, E
     reply_error(s, StanzaError::bad_request("An iq get or set carries exactly one child"), fx);
     return;
   }
-  // Every iq gets exactly one reply: handlers return an answer, only this sends it.
+  // Every iq gets exactly one reply: handlers return an answer, only this sends it (a
+  // relayed iq is answered by its target, through the room).
   IqAnswer answer = answer_iq(s, *payload.front(), from, to, fx);
+  if (std::holds_alternative<Relayed>(answer)) return;
   if (auto* error = std::get_if<StanzaError>(&answer)) {
     if (error->condition == "service-unavailable" && error->text.empty()) {
       // RFC 6120 8.3.3.19 is the answer to an unknown payload; a hint helps the person
@@ -235,7 +244,9 @@ IqAnswer Service::answer_iq(const xml::Element& iq, const xml::Element& payload,
   Room* room = room_for(to);
   if (room == nullptr) return StanzaError::item_not_found("No such room");
   if (to.has_resource()) {
-    return StanzaError::service_unavailable("Queries to occupants are not relayed yet");
+    if (room->locked()) return StanzaError::item_not_found("No such room");
+    if (auto error = room->on_occupant_iq(from, to.resource(), iq, fx)) return *error;
+    return Relayed{};
   }
   IqAnswer answer = room_iq(*room, iq, payload, from, fx);
   drop_if_finished(to.local());
@@ -251,7 +262,7 @@ IqAnswer Service::service_iq(const xml::Element& iq, const xml::Element& payload
         .set_attr("category", "conference")
         .set_attr("type", "text")
         .set_attr("name", config_.name);
-    for (std::string_view f : {ns::kMuc, ns::kDiscoInfo, ns::kDiscoItems, ns::kPing}) {
+    for (std::string_view f : service_features()) {
       q.add("feature", info).set_attr("var", std::string(f));
     }
     return std::optional<xml::Element>(std::move(q));

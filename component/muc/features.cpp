@@ -1,0 +1,40 @@
+#include "muc/features.hpp"
+
+#include "xmpp/namespaces.hpp"
+
+namespace muc {
+
+const std::vector<ProtocolSupport>& supported_protocols() {
+  static const std::vector<ProtocolSupport> list = {
+      {"XEP-0045", "Multi-User Chat", "1.35",
+       "rooms, roles, affiliations, configuration, registration, invitations, voice requests",
+       {ns::kMuc}},
+      {"XEP-0030", "Service Discovery", "2.5", "service, room and reserved-nick queries",
+       {ns::kDiscoInfo, ns::kDiscoItems}},
+      {"XEP-0004", "Data Forms", "2.13", "room configuration, registration, voice requests", {}},
+      {"XEP-0114", "Jabber Component Protocol", "1.6", "the link to the XMPP server", {}},
+      {"XEP-0199", "XMPP Ping", "2.0.1", "service and rooms answer pings", {ns::kPing}},
+      {"XEP-0203", "Delayed Delivery", "2.0", "history messages carry <delay/>", {}},
+      {"XEP-0249", "Direct MUC Invitations", "1.2", "passed through as ordinary messages", {}},
+  };
+  return list;
+}
+
+std::vector<std::string_view> service_features() {
+  std::vector<std::string_view> out;
+  for (const ProtocolSupport& p : supported_protocols()) {
+    out.insert(out.end(), p.features.begin(), p.features.end());
+  }
+  return out;
+}
+
+std::string features_markdown() {
+  std::string out = "| Specification | Name | Version | Support |\n|---|---|---|---|\n";
+  for (const ProtocolSupport& p : supported_protocols()) {
+    out += "| " + std::string(p.spec) + " | " + std::string(p.name) + " | " +
+           std::string(p.version) + " | " + std::string(p.status) + " |\n";
+  }
+  return out;
+}
+
+}  // namespace muc
