@@ -3,9 +3,12 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "muc/history.hpp"
+#include "muc/store.hpp"
 #include "xml/element.hpp"
 #include "xml/writer.hpp"
 
@@ -19,6 +22,10 @@ struct Outbound {
 
 struct Effects {
   std::vector<Outbound> out;
+  // A groupchat message to archive before its broadcast (`out`) is released, and the
+  // history entry to remember once it is committed (XEP-0045 7.2.15 history, logged rooms).
+  std::vector<StoreOp> archive;
+  std::optional<History::Entry> remember;
 
   void send(std::shared_ptr<const xml::Prepared> stanza, std::string to) {
     out.push_back(Outbound{std::move(stanza), std::move(to)});

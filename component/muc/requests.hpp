@@ -42,8 +42,7 @@ struct LeaveIn {
 // Message type='groupchat' to the bare room.
 struct GroupchatIn {
   xmpp::Jid from;
-  xml::Element message;                // as received, `to`/`from` stripped
-  std::optional<std::string> subject;  // set when this is a subject change (no body/thread)
+  xml::Element message;  // as received, `to`/`from` stripped
 };
 
 // Any other message to room@service/nick: a private message.

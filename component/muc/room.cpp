@@ -12,9 +12,10 @@ Room::Room(xmpp::Jid room_jid, RoomConfig config, const xmpp::Jid& creator,
     : jid_(std::move(room_jid)),
       jid_str_(jid_.str()),
       service_admins_(&service_admins),
-      config_(std::move(config)) {
+      config_(std::move(config)),
+      creator_(creator.bare_str()) {
   // XEP-0045 10.1.1: the creator is the room's first owner.
-  affiliations_[creator.bare_str()] = Affiliation::owner;
+  affiliations_[creator_] = Affiliation::owner;
 }
 
 Affiliation Room::affiliation_of(const xmpp::Jid& jid) const {

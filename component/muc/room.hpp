@@ -10,6 +10,7 @@
 #include <variant>
 
 #include "muc/admin_change.hpp"
+#include "muc/change.hpp"
 #include "muc/affiliation.hpp"
 #include "muc/effects.hpp"
 #include "muc/history.hpp"
@@ -17,15 +18,17 @@
 #include "muc/owner_change.hpp"
 #include "muc/requests.hpp"
 #include "muc/room_config.hpp"
+#include "muc/store.hpp"
 #include "xmpp/jid.hpp"
 #include "xmpp/stanza_error.hpp"
 
 namespace muc {
 
 // An iq handler's answer: the payload of the result (nullopt = empty result), an error, or
-// Relayed: the iq went on to an occupant, whose answer will be relayed back.
-struct Relayed {};
-using IqAnswer = std::variant<std::optional<xml::Element>, xmpp::StanzaError, Relayed>;
+// Later: the answer comes later (a relayed iq answered by an occupant, or a change answered
+// once the store has committed it).
+struct Later {};
+using IqAnswer = std::variant<std::optional<xml::Element>, xmpp::StanzaError, Later>;
 
 class Room {
  public:
@@ -34,6 +37,9 @@ class Room {
   // `service_admins` (bare JIDs, owners of every room) is borrowed from the service,
   // which outlives its rooms.
   Room(xmpp::Jid room_jid, RoomConfig config, const xmpp::Jid& creator,
+       const std::vector<std::string>& service_admins);
+  // A stored room brought back from the database (rooms load on first use).
+  Room(xmpp::Jid room_jid, const RoomSnapshot& snapshot,
        const std::vector<std::string>& service_admins);
   Room(const Room&) = delete;
   Room& operator=(const Room&) = delete;
@@ -45,6 +51,21 @@ class Room {
   std::size_t occupant_count() const { return occupants_.size(); }
   // A temporary room with nobody in it, or a destroyed one, is dropped by the service.
   bool finished() const { return destroyed_ || (occupants_.empty() && !config_.persistent); }
+  // Kept in the database: persistent rooms, and rooms whose conversations are logged.
+  bool stored() const { return config_.persistent || config_.enable_logging; }
+
+  // Applies a decided change (after its store operations committed, for a stored room).
+  void apply(const Change& change, Effects& fx);
+  // The store operations that make `change` durable, computed against the current state
+  // (before apply): the rows to write and the audit log entries.
+  std::vector<StoreOp> store_ops(const Change& change, StoreTime now) const;
+  // Everything needed to create this room's rows (when it becomes stored).
+  std::vector<StoreOp> snapshot_ops(StoreTime now) const;
+  // Adds a message to the history (after its archive commit, in a logged room).
+  void remember(History::Entry entry);
+  // XEP-0045 8.1: may this occupant set the subject?
+  std::variant<SubjectChange, xmpp::StanzaError> decide_subject(const xmpp::Jid& from,
+                                                                std::string text) const;
 
   // Presence without type: enter, resync, update or change nick.
   std::optional<xmpp::StanzaError> on_presence(const PresenceIn& p, Clock::time_point now,
@@ -108,8 +129,7 @@ class Room {
   std::optional<xmpp::StanzaError> change_nick(Occupant& o, const PresenceIn& p, Effects& fx);
   void remove_session(const xmpp::Jid& session, std::vector<int> codes, std::string payload_xml,
                       Effects& fx);
-  std::optional<xmpp::StanzaError> change_subject(const Occupant& o, std::string subject,
-                                                  Effects& fx);
+  void apply_subject(const SubjectChange& change, Effects& fx);
   void destroy(const DestroyRequest& request, Effects& fx);
   std::optional<xmpp::StanzaError> decide_owner_lists(const xml::Element& form,
                                                       OwnerChange& change) const;
@@ -135,6 +155,7 @@ class Room {
   bool sees_jids(const Occupant& viewer) const;
   void send_to_all(const std::shared_ptr<const xml::Prepared>& stanza, Effects& fx) const;
   std::shared_ptr<const xml::Prepared> subject_message() const;
+  static History::Entry history_entry(const xml::Element& with_delay, Clock::time_point at);
 
   Occupant* occupant_by_session(const xmpp::Jid& session);
   const Occupant* occupant_by_session(const xmpp::Jid& session) const;
@@ -163,6 +184,7 @@ class Room {
   std::uint64_t next_iq_ = 1;
   std::string subject_;
   std::string subject_nick_;  // who set it; empty = the room itself
+  std::string creator_;       // bare JID
 };
 
 }  // namespace muc

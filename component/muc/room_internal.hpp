@@ -9,6 +9,9 @@
 
 namespace muc {
 
+// XEP-0082 DateTime for <delay stamp/>.
+std::string delay_stamp(Clock::time_point t);
+
 struct Room::PresenceSpec {
   bool unavailable = false;
   std::vector<int> codes;       // to everyone

@@ -7,16 +7,12 @@
 #include "xmpp/namespaces.hpp"
 
 namespace muc {
-namespace {
-
 using xmpp::StanzaError;
 
 std::string delay_stamp(Clock::time_point t) {
   // XEP-0082 DateTime in UTC, whole seconds (enough for ordering by people).
   return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::floor<std::chrono::seconds>(t));
 }
-
-}  // namespace
 
 std::optional<StanzaError> Room::on_groupchat(const GroupchatIn& m, Clock::time_point now,
                                               Effects& fx) {
@@ -30,37 +26,62 @@ std::optional<StanzaError> Room::on_groupchat(const GroupchatIn& m, Clock::time_
     // 7.4 / 8.4: a visitor in a moderated room has no voice.
     return StanzaError::forbidden("Visitors are not allowed to send messages in this room");
   }
-  if (m.subject) return change_subject(*o, *m.subject, fx);
-
   xml::Element out = m.message;
   out.set_attr("from", occupant_jid(o->nick));
   out.set_attr("type", "groupchat");
   send_to_all(xml::prepare(out), fx);
 
-  if (config_.history_length > 0 && out.child("body", ns::kComponent) != nullptr) {
+  const xml::Element* body = out.child("body", ns::kComponent);
+  if (body == nullptr) return std::nullopt;
+  if (config_.enable_logging && stored()) {
+    // Logged: the broadcast waits for the archive commit (README "Durability").
+    fx.archive.push_back(ArchiveMessage{jid_str_, o->nick, o->bare.bare_str(),
+                                        std::string(out.attr_or("id")), body->text(),
+                                        xml::to_string(out), now});
+  }
+  if (config_.history_length > 0) {
     // 7.2.15: the stored copy keeps the original sender and says when it was sent.
     xml::Element& delay = out.add("delay", std::string(ns::kDelay));
     delay.set_attr("from", jid_str_).set_attr("stamp", delay_stamp(now));
-    auto stored = xml::prepare(out);
-    std::size_t chars = stored->head.size() + stored->tail.size();
-    history_.add({now, std::move(stored), chars}, config_.history_length);
+    History::Entry entry = history_entry(out, now);
+    if (fx.archive.empty()) {
+      remember(std::move(entry));
+    } else {
+      fx.remember = std::move(entry);
+    }
   }
   return std::nullopt;
 }
 
-std::optional<StanzaError> Room::change_subject(const Occupant& o, std::string subject,
-                                                Effects& fx) {
-  // XEP-0045 8.1: moderators, and participants where the room allows it.
-  bool allowed = o.role == Role::moderator ||
-                 (config_.change_subject && o.role >= Role::participant);
+std::variant<SubjectChange, StanzaError> Room::decide_subject(const xmpp::Jid& from,
+                                                              std::string text) const {
+  if (destroyed_) return StanzaError::item_not_found();
+  const Occupant* o = occupant_by_session(from);
+  if (o == nullptr) {
+    return StanzaError::not_acceptable("Only occupants are allowed to send messages to the room");
+  }
+  // XEP-0045 8.1: moderators, and participants where the room allows it; never visitors.
+  bool allowed = o->role == Role::moderator ||
+                 (config_.change_subject && o->role >= Role::participant);
   if (!allowed) {
     return StanzaError::forbidden("You are not allowed to change the subject of this room");
   }
-  subject_ = std::move(subject);
-  subject_nick_ = o.nick;
-  send_to_all(subject_message(), fx);
-  return std::nullopt;
+  return SubjectChange{from, o->nick, std::move(text)};
 }
+
+void Room::apply_subject(const SubjectChange& change, Effects& fx) {
+  subject_ = change.text;
+  subject_nick_ = change.nick;
+  send_to_all(subject_message(), fx);
+}
+
+History::Entry Room::history_entry(const xml::Element& with_delay, Clock::time_point at) {
+  auto prepared = xml::prepare(with_delay);
+  std::size_t chars = prepared->head.size() + prepared->tail.size();
+  return {at, std::move(prepared), chars};
+}
+
+void Room::remember(History::Entry entry) { history_.add(std::move(entry), config_.history_length); }
 
 std::shared_ptr<const xml::Prepared> Room::subject_message() const {
   // 7.2.16: a groupchat message with <subject/> and no body; empty when none is set.

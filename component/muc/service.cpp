@@ -20,23 +20,25 @@ void reply_error(const xml::Element& stanza, const StanzaError& e, Effects& fx) 
   fx.send(xmpp::error_reply(stanza, e));
 }
 
+std::string error_condition(const xml::Element& s) {
+  const xml::Element* err = s.child("error", s.ns());
+  if (err == nullptr || err->elements().empty()) return {};
+  return err->elements().front()->name();
+}
+
 }  // namespace
 
-Service::Service(ServiceConfig config) : config_(std::move(config)) {}
+Service::Service(ServiceConfig config, Store* store, Emit emit)
+    : config_(std::move(config)), store_(store), emit_(std::move(emit)) {}
+
+std::size_t Service::room_count() const {
+  return static_cast<std::size_t>(std::count_if(
+      slots_.begin(), slots_.end(), [](const auto& entry) { return entry.second.room != nullptr; }));
+}
 
 const Room* Service::find_room(const std::string& local) const {
-  auto it = rooms_.find(local);
-  return it == rooms_.end() ? nullptr : it->second.get();
-}
-
-Room* Service::room_for(const Jid& to) {
-  auto it = rooms_.find(to.local());
-  return it == rooms_.end() ? nullptr : it->second.get();
-}
-
-void Service::drop_if_finished(const std::string& local) {
-  auto it = rooms_.find(local);
-  if (it != rooms_.end() && it->second->finished()) rooms_.erase(it);
+  auto it = slots_.find(local);
+  return it == slots_.end() ? nullptr : it->second.room.get();
 }
 
 bool Service::may_create(const Jid& who) const {
@@ -55,6 +57,7 @@ bool Service::may_create(const Jid& who) const {
 }
 
 void Service::handle(const xml::Element& stanza, Clock::time_point now, Effects& fx) {
+  last_now_ = now;
   std::optional<Jid> from = Jid::parse(stanza.attr_or("from"));
   std::optional<Jid> to = Jid::parse(stanza.attr_or("to"));
   if (!from) return;  // nobody to answer: the server routed something it should not have
@@ -68,37 +71,41 @@ void Service::handle(const xml::Element& stanza, Clock::time_point now, Effects&
                 fx);
     return;
   }
-  if (stanza.name() == "presence") {
-    handle_presence(stanza, *from, *to, now, fx);
-  } else if (stanza.name() == "message") {
-    handle_message(stanza, *from, *to, now, fx);
-  } else if (stanza.name() == "iq") {
-    handle_iq(stanza, *from, *to, fx);
+  if (to->has_local()) {
+    route(to->local(), stanza, *from, *to, now, fx);
+    return;
   }
-  // Anything else at the top level of a component stream is not a stanza; the link has
-  // already logged it and there is no one to answer.
+  // The service itself: disco and ping; presence to it means nothing.
+  if (stanza.name() == "iq") {
+    handle_iq(nullptr, stanza, *from, *to, now, fx);
+  } else if (stanza.name() == "message" && stanza.attr_or("type") != "error") {
+    reply_error(stanza, StanzaError::service_unavailable("The service itself takes no messages"),
+                fx);
+  }
 }
 
-void Service::handle_presence(const xml::Element& s, const Jid& from, const Jid& to,
+void Service::dispatch(Slot& slot, const xml::Element& s, const Jid& from, const Jid& to,
+                       Clock::time_point now, Effects& fx) {
+  if (s.name() == "presence") {
+    handle_presence(slot, s, from, to, now, fx);
+  } else if (s.name() == "message") {
+    handle_message(slot, s, from, to, now, fx);
+  } else if (s.name() == "iq") {
+    handle_iq(&slot, s, from, to, now, fx);
+  }
+  // Anything else at the top level of a component stream is not a stanza: nobody to answer.
+}
+
+void Service::handle_presence(Slot& slot, const xml::Element& s, const Jid& from, const Jid& to,
                               Clock::time_point now, Effects& fx) {
   std::string_view type = s.attr_or("type");
-  if (!to.has_local()) return;  // presence to the service itself: nothing to do
-  Room* room = room_for(to);
+  Room* room = slot.room.get();
   if (type == "error") {
-    if (room != nullptr) {
-      const xml::Element* err = s.child("error", s.ns());
-      std::string condition;
-      if (err != nullptr && !err->elements().empty()) condition = err->elements().front()->name();
-      room->on_bounce(BounceIn{from, condition}, fx);
-      drop_if_finished(to.local());
-    }
+    if (room != nullptr) room->on_bounce(BounceIn{from, error_condition(s)}, fx);
     return;
   }
   if (type == "unavailable") {
-    if (room != nullptr) {
-      room->on_leave(LeaveIn{from, presence_payload(s)}, fx);
-      drop_if_finished(to.local());
-    }
+    if (room != nullptr) room->on_leave(LeaveIn{from, presence_payload(s)}, fx);
     return;
   }
   if (!type.empty()) return;  // probes and subscriptions never enter (xep0045-notes.md)
@@ -124,31 +131,19 @@ void Service::handle_presence(const xml::Element& s, const Jid& from, const Jid&
     }
     RoomConfig defaults;
     defaults.history_length = config_.history_default;
-    auto created = std::make_unique<Room>(to.bare(), defaults, from, config_.service_admins);
-    room = created.get();
-    rooms_.emplace(to.local(), std::move(created));
+    slot.room = std::make_unique<Room>(to.bare(), defaults, from, config_.service_admins);
+    room = slot.room.get();
     creating = true;
   }
   if (auto error = room->on_presence(p, now, fx, creating)) reply_error(s, *error, fx);
-  drop_if_finished(to.local());
 }
 
-void Service::handle_message(const xml::Element& s, const Jid& from, const Jid& to,
+void Service::handle_message(Slot& slot, const xml::Element& s, const Jid& from, const Jid& to,
                              Clock::time_point now, Effects& fx) {
   std::string_view type = s.attr_or("type", "normal");
-  Room* room = to.has_local() ? room_for(to) : nullptr;
+  Room* room = slot.room.get();
   if (type == "error") {
-    if (room != nullptr) {
-      const xml::Element* err = s.child("error", s.ns());
-      std::string condition;
-      if (err != nullptr && !err->elements().empty()) condition = err->elements().front()->name();
-      room->on_bounce(BounceIn{from, condition}, fx);
-      drop_if_finished(to.local());
-    }
-    return;
-  }
-  if (!to.has_local()) {
-    reply_error(s, StanzaError::service_unavailable("The service itself takes no messages"), fx);
+    if (room != nullptr) room->on_bounce(BounceIn{from, error_condition(s)}, fx);
     return;
   }
   if (room == nullptr || (room->locked() && room->affiliation_of(from) != Affiliation::owner)) {
@@ -157,10 +152,17 @@ void Service::handle_message(const xml::Element& s, const Jid& from, const Jid& 
   }
   std::optional<StanzaError> error;
   if (!to.has_resource()) {
-    if (type == "groupchat") {
-      error = room->on_groupchat(GroupchatIn{from, message_body(s), subject_change(s)}, now, fx);
+    if (type != "groupchat") {
+      error = room_message(slot, s, from, now, fx);
+    } else if (std::optional<std::string> subject = subject_change(s)) {
+      auto decided = room->decide_subject(from, std::move(*subject));
+      if (auto* e = std::get_if<StanzaError>(&decided)) {
+        error = *e;
+      } else {
+        submit(slot, std::get<SubjectChange>(std::move(decided)), s, now, fx);
+      }
     } else {
-      error = room_message(*room, s, from, fx);
+      error = room->on_groupchat(GroupchatIn{from, message_body(s)}, now, fx);
     }
   } else if (type == "groupchat") {
     // XEP-0045 7.5: a private message must not be of type groupchat.
@@ -171,15 +173,17 @@ void Service::handle_message(const xml::Element& s, const Jid& from, const Jid& 
   if (error) reply_error(s, *error, fx);
 }
 
-std::optional<StanzaError> Service::room_message(Room& room, const xml::Element& s,
-                                                 const Jid& from, Effects& fx) {
+std::optional<StanzaError> Service::room_message(Slot& slot, const xml::Element& s,
+                                                 const Jid& from, Clock::time_point now,
+                                                 Effects& fx) {
   // Messages of type normal to the room carry a muc#user invite or decline (XEP-0045 7.8)
   // or a muc#request form (7.13, 8.6).
+  Room& room = *slot.room;
   if (const xml::Element* x = s.child("x", ns::kMucUser)) {
     if (x->child("invite", ns::kMucUser) != nullptr) {
       auto decided = room.decide_invite(from, *x);
       if (auto* error = std::get_if<StanzaError>(&decided)) return *error;
-      room.apply_invite(std::get<InviteChange>(decided), fx);
+      submit(slot, std::get<InviteChange>(std::move(decided)), s, now, fx);
       return std::nullopt;
     }
     if (x->child("decline", ns::kMucUser) != nullptr) return room.on_decline(from, *x, fx);
@@ -192,133 +196,6 @@ std::optional<StanzaError> Service::room_message(Room& room, const xml::Element&
     }
   }
   return StanzaError::bad_request("Messages to the room must be of type groupchat");
-}
-
-void Service::handle_iq(const xml::Element& s, const Jid& from, const Jid& to, Effects& fx) {
-  std::string_view type = s.attr_or("type");
-  if (type == "result" || type == "error") {
-    // The only iq we send are relayed ones; their answers come back to room/nick.
-    if (Room* room = to.has_local() && to.has_resource() ? room_for(to) : nullptr) {
-      room->on_occupant_iq_response(from, to.resource(), s, fx);
-    }
-    return;
-  }
-  if (type != "get" && type != "set") {
-    reply_error(s, StanzaError::bad_request("An iq must be of type get or set"), fx);
-    return;
-  }
-  if (s.attr("id") == nullptr) {
-    reply_error(s, StanzaError::bad_request("An iq must carry an id"), fx);
-    return;
-  }
-  // RFC 6120 8.2.3: a get or set carries exactly one payload element.
-  std::vector<const xml::Element*> payload = s.elements();
-  if (payload.size() != 1) {
-    reply_error(s, StanzaError::bad_request("An iq get or set carries exactly one child"), fx);
-    return;
-  }
-  // Every iq gets exactly one reply: handlers return an answer, only this sends it (a
-  // relayed iq is answered by its target, through the room).
-  IqAnswer answer = answer_iq(s, *payload.front(), from, to, fx);
-  if (std::holds_alternative<Relayed>(answer)) return;
-  if (auto* error = std::get_if<StanzaError>(&answer)) {
-    if (error->condition == "service-unavailable" && error->text.empty()) {
-      // RFC 6120 8.3.3.19 is the answer to an unknown payload; a hint helps the person
-      // who copied a misspelt namespace from a tutorial.
-      if (auto meant = xmpp::near_miss_namespace(payload.front()->ns())) {
-        error->text = "Unknown namespace '" + payload.front()->ns() + "'; did you mean '" +
-                      std::string(*meant) + "'?";
-      }
-    }
-    reply_error(s, *error, fx);
-    return;
-  }
-  xml::Element result = xmpp::iq_result(s);
-  if (auto& body = std::get<std::optional<xml::Element>>(answer)) result.add(std::move(*body));
-  fx.send(result);
-}
-
-IqAnswer Service::answer_iq(const xml::Element& iq, const xml::Element& payload, const Jid& from,
-                            const Jid& to, Effects& fx) {
-  if (!to.has_local()) return service_iq(iq, payload);
-  Room* room = room_for(to);
-  if (room == nullptr) return StanzaError::item_not_found("No such room");
-  if (to.has_resource()) {
-    if (room->locked()) return StanzaError::item_not_found("No such room");
-    if (auto error = room->on_occupant_iq(from, to.resource(), iq, fx)) return *error;
-    return Relayed{};
-  }
-  IqAnswer answer = room_iq(*room, iq, payload, from, fx);
-  drop_if_finished(to.local());
-  return answer;
-}
-
-IqAnswer Service::service_iq(const xml::Element& iq, const xml::Element& payload) const {
-  std::string_view type = iq.attr_or("type");
-  if (type == "get" && payload.is("query", ns::kDiscoInfo)) {
-    const std::string info(ns::kDiscoInfo);
-    xml::Element q("query", info);
-    q.add("identity", info)
-        .set_attr("category", "conference")
-        .set_attr("type", "text")
-        .set_attr("name", config_.name);
-    for (std::string_view f : service_features()) {
-      q.add("feature", info).set_attr("var", std::string(f));
-    }
-    return std::optional<xml::Element>(std::move(q));
-  }
-  if (type == "get" && payload.is("query", ns::kDiscoItems)) {
-    // XEP-0045 6.3: public rooms; locked and hidden ones stay out of the list.
-    const std::string items(ns::kDiscoItems);
-    xml::Element q("query", items);
-    for (const auto& [local, room] : rooms_) {
-      if (room->locked() || !room->config().public_room) continue;
-      xml::Element& item = q.add("item", items);
-      item.set_attr("jid", room->jid().str());
-      item.set_attr("name", room->config().name.empty() ? local : room->config().name);
-    }
-    return std::optional<xml::Element>(std::move(q));
-  }
-  if (type == "get" && payload.is("ping", ns::kPing)) return std::optional<xml::Element>();
-  return StanzaError::service_unavailable();
-}
-
-IqAnswer Service::room_iq(Room& room, const xml::Element& iq, const xml::Element& payload,
-                          const Jid& from, Effects& fx) {
-  std::string_view type = iq.attr_or("type");
-  bool owner = room.affiliation_of(from) == Affiliation::owner;
-  if (room.locked() && !owner) return StanzaError::item_not_found("No such room");
-  if (payload.is("query", ns::kDiscoInfo) && type == "get") {
-    if (payload.attr_or("node") == "x-roomuser-item") return room.on_reserved_nick_query(from);
-    return room.on_disco_info(from);
-  }
-  if (payload.is("query", ns::kRegister)) {
-    if (type == "get") return room.on_register_get(from);
-    auto decided = room.decide_register(from, payload);
-    if (auto* error = std::get_if<StanzaError>(&decided)) return *error;
-    room.apply_register(std::get<RegistrationChange>(decided), fx);
-    return std::optional<xml::Element>();
-  }
-  if (payload.is("query", ns::kDiscoItems) && type == "get") {
-    // XEP-0045 6.5 lets a room list its occupants; we keep nicks private to occupants.
-    return std::optional<xml::Element>(xml::Element("query", std::string(ns::kDiscoItems)));
-  }
-  if (payload.is("query", ns::kMucAdmin)) {
-    if (type == "get") return room.on_admin_get(from, payload);
-    auto decided = room.decide_admin_set(from, payload);
-    if (auto* error = std::get_if<StanzaError>(&decided)) return *error;
-    room.apply_admin(std::get<AdminChange>(decided), fx);
-    return std::optional<xml::Element>();
-  }
-  if (payload.is("query", ns::kMucOwner)) {
-    if (type == "get") return room.on_owner_get(from);
-    auto decided = room.decide_owner_set(from, payload);
-    if (auto* error = std::get_if<StanzaError>(&decided)) return *error;
-    room.apply_owner(std::get<OwnerChange>(decided), fx);
-    return std::optional<xml::Element>();
-  }
-  if (payload.is("ping", ns::kPing) && type == "get") return std::optional<xml::Element>();
-  return StanzaError::service_unavailable();
 }
 
 }  // namespace muc

@@ -1,8 +1,13 @@
 // The MUC service: the component's domain. It decodes each inbound stanza into a typed
-// request (or a stanza error), routes it to the room it names, creates and drops rooms,
-// and answers the service's own disco. Like the room, it is pure: stanzas in, effects out.
+// request (or a stanza error), routes it to the room it names, creates, loads and drops
+// rooms, and answers the service's own disco. Like the room it holds no sockets: stanzas
+// come in, effects go out. With a Store, it commits a room's changes before applying them
+// and holds the room's output behind each commit, so a client is told of a change only
+// once it is durable, and in the order the room decided.
 #pragma once
 
+#include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -11,6 +16,7 @@
 #include "muc/effects.hpp"
 #include "muc/requests.hpp"
 #include "muc/room.hpp"
+#include "muc/store.hpp"
 #include "xml/element.hpp"
 
 namespace muc {
@@ -28,36 +34,84 @@ struct ServiceConfig {
 
 class Service {
  public:
-  explicit Service(ServiceConfig config);
+  // Output produced later, when a store operation completes.
+  using Emit = std::function<void(Effects&)>;
+
+  // Without a store, rooms live in memory only and changes apply at once.
+  explicit Service(ServiceConfig config, Store* store = nullptr, Emit emit = {});
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;
 
-  // One stanza from the XMPP server; whatever must be sent is appended to `fx`.
+  // One stanza from the XMPP server; whatever must be sent now is appended to `fx`.
   void handle(const xml::Element& stanza, Clock::time_point now, Effects& fx);
 
-  std::size_t room_count() const { return rooms_.size(); }
+  std::size_t room_count() const;
   const Room* find_room(const std::string& local) const;
 
  private:
-  void handle_presence(const xml::Element& s, const xmpp::Jid& from, const xmpp::Jid& to,
-                       Clock::time_point now, Effects& fx);
-  void handle_message(const xml::Element& s, const xmpp::Jid& from, const xmpp::Jid& to,
-                      Clock::time_point now, Effects& fx);
-  std::optional<xmpp::StanzaError> room_message(Room& room, const xml::Element& s,
-                                                const xmpp::Jid& from, Effects& fx);
-  void handle_iq(const xml::Element& s, const xmpp::Jid& from, const xmpp::Jid& to,
-                 Effects& fx);
-  IqAnswer answer_iq(const xml::Element& iq, const xml::Element& payload, const xmpp::Jid& from,
-                     const xmpp::Jid& to, Effects& fx);
+  // A room's place in the service: the room (null while loading or when absent), the
+  // stanzas waiting for it, and its output held behind commits.
+  struct Held {
+    std::uint64_t barrier = 0;  // 0: plain output, released in turn
+    bool done = true;
+    std::vector<Outbound> out;
+  };
+  struct Waiting {
+    xml::Element stanza;
+    Clock::time_point at;
+  };
+  struct Slot {
+    std::unique_ptr<Room> room;
+    bool loading = false;
+    bool busy = false;  // a change is being committed: later stanzas wait
+    std::deque<Waiting> waiting;
+    std::deque<Held> held;
+  };
+
+  void dispatch(Slot& slot, const xml::Element& s, const xmpp::Jid& from, const xmpp::Jid& to,
+                Clock::time_point now, Effects& fx);
+  void handle_presence(Slot& slot, const xml::Element& s, const xmpp::Jid& from,
+                       const xmpp::Jid& to, Clock::time_point now, Effects& fx);
+  void handle_message(Slot& slot, const xml::Element& s, const xmpp::Jid& from,
+                      const xmpp::Jid& to, Clock::time_point now, Effects& fx);
+  std::optional<xmpp::StanzaError> room_message(Slot& slot, const xml::Element& s,
+                                                const xmpp::Jid& from, Clock::time_point now,
+                                                Effects& fx);
+  void handle_iq(Slot* slot, const xml::Element& s, const xmpp::Jid& from, const xmpp::Jid& to,
+                 Clock::time_point now, Effects& fx);
+  IqAnswer answer_iq(Slot* slot, const xml::Element& iq, const xml::Element& payload,
+                     const xmpp::Jid& from, const xmpp::Jid& to, Clock::time_point now,
+                     Effects& fx);
   IqAnswer service_iq(const xml::Element& iq, const xml::Element& payload) const;
-  IqAnswer room_iq(Room& room, const xml::Element& iq, const xml::Element& payload,
-                   const xmpp::Jid& from, Effects& fx);
+  IqAnswer room_iq(Slot& slot, const xml::Element& iq, const xml::Element& payload,
+                   const xmpp::Jid& from, Clock::time_point now, Effects& fx);
   bool may_create(const xmpp::Jid& who) const;
-  Room* room_for(const xmpp::Jid& to);
+
+  // service_rooms.cpp: loading, commits, held output.
+  void route(const std::string& local, const xml::Element& s, const xmpp::Jid& from,
+             const xmpp::Jid& to, Clock::time_point now, Effects& fx);
+  void start_load(const std::string& local, const xmpp::Jid& room_jid);
+  void on_loaded(const std::string& local, const xmpp::Jid& room_jid,
+                 std::optional<RoomSnapshot> found, bool ok);
+  // Applies `change` now, or commits it first when the room is stored. `request` is
+  // answered (iq result, or the wait error on failure) once the outcome is known; returns
+  // true when the answer is deferred.
+  bool submit(Slot& slot, Change change, const xml::Element& request, Clock::time_point now,
+              Effects& fx);
+  void on_committed(const std::string& local, std::uint64_t barrier, bool ok, const Change& change,
+                    const xml::Element& request);
+  void output(Slot& slot, Effects& room_fx, const xml::Element& request, Effects& fx);
+  void hold(Slot& slot, std::vector<Outbound> out);
+  void release(Slot& slot, Effects& fx);
+  void drain(const std::string& local, Effects& fx);
   void drop_if_finished(const std::string& local);
 
   ServiceConfig config_;
-  std::map<std::string, std::unique_ptr<Room>> rooms_;  // by prepared localpart
+  Store* store_;
+  Emit emit_;
+  std::map<std::string, Slot> slots_;  // by prepared room localpart
+  std::uint64_t next_barrier_ = 1;
+  Clock::time_point last_now_{};  // the latest time handle() was given (the core reads no clock)
 };
 
 }  // namespace muc

@@ -20,8 +20,13 @@ xml::Element parse(const std::string& text) {
 }
 }  // namespace
 
-ServiceHarness::ServiceHarness(muc::ServiceConfig config)
-    : service_(std::move(config)),
+ServiceHarness::ServiceHarness(muc::ServiceConfig config, muc::Store* store)
+    : service_(std::move(config), store,
+               [this](muc::Effects& fx) {
+                 for (const muc::Outbound& o : fx.out) {
+                   emitted_.push_back(xml::render(*o.stanza, o.to));
+                 }
+               }),
       now_(std::chrono::sys_days{std::chrono::year{2026} / 1 / 1}) {}
 
 std::vector<std::string> ServiceHarness::send(const std::string& xml_text) {
@@ -46,6 +51,24 @@ void ServiceHarness::create_instant_room(const std::string& room, const std::str
   send("<iq type='set' id='create1' from='" + owner_full + "' to='" + room_jid +
        "'><query xmlns='http://jabber.org/protocol/muc#owner'><x xmlns='jabber:x:data' "
        "type='submit'/></query></iq>");
+}
+
+std::vector<std::string> ServiceHarness::take_emitted() {
+  std::vector<std::string> out;
+  out.swap(emitted_);
+  return out;
+}
+
+void FakeStore::finish_commit(bool ok) {
+  Commit c = std::move(commits.front());
+  commits.pop_front();
+  c.done(ok);
+}
+
+void FakeStore::finish_load(std::optional<muc::RoomSnapshot> found, bool ok) {
+  Load l = std::move(loads.front());
+  loads.pop_front();
+  l.done(std::move(found), ok);
 }
 
 std::string error_of(const std::string& stanza_text) {

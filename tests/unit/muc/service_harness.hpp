@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -11,13 +12,15 @@ namespace muc_test {
 
 class ServiceHarness {
  public:
-  explicit ServiceHarness(muc::ServiceConfig config = {});
+  explicit ServiceHarness(muc::ServiceConfig config = {}, muc::Store* store = nullptr);
 
   // Sends one stanza (XML text, default namespace jabber:component:accept); returns what
   // the service sent back, each rendered as XML text, in order.
   std::vector<std::string> send(const std::string& xml_text);
   void advance(std::chrono::seconds s) { now_ += s; }
   muc::Service& service() { return service_; }
+  // What the service sent later, when store operations completed (then forgotten).
+  std::vector<std::string> take_emitted();
 
   // Convenience for scenario tests.
   std::vector<std::string> join(const std::string& full_jid, const std::string& room_nick,
@@ -27,8 +30,35 @@ class ServiceHarness {
                            const std::string& nick);
 
  private:
+  std::vector<std::string> emitted_;
   muc::Service service_;
   muc::Clock::time_point now_;
+};
+
+// A store that records what it is asked and completes only when the test says so.
+class FakeStore : public muc::Store {
+ public:
+  struct Commit {
+    std::string room;
+    std::vector<muc::StoreOp> ops;
+    CommitDone done;
+  };
+  struct Load {
+    std::string room;
+    LoadDone done;
+  };
+  void commit(const std::string& room, std::vector<muc::StoreOp> ops, CommitDone done) override {
+    commits.push_back({room, std::move(ops), std::move(done)});
+  }
+  void load(const std::string& room, LoadDone done) override {
+    loads.push_back({room, std::move(done)});
+  }
+  // Completes the oldest pending commit / load.
+  void finish_commit(bool ok);
+  void finish_load(std::optional<muc::RoomSnapshot> found, bool ok = true);
+
+  std::deque<Commit> commits;
+  std::deque<Load> loads;
 };
 
 // The condition of the first <error/> in `stanza_text`, as "type/condition", or "" if none.

@@ -1,0 +1,23 @@
+// Everything that changes a room's persistent state, as one sum type: the service commits
+// a change's store operations (when the room is stored) and only then applies it.
+#pragma once
+
+#include <string>
+#include <variant>
+
+#include "muc/admin_change.hpp"
+#include "muc/owner_change.hpp"
+
+namespace muc {
+
+// XEP-0045 8.1: a validated subject change.
+struct SubjectChange {
+  xmpp::Jid actor;
+  std::string nick;
+  std::string text;
+};
+
+using Change = std::variant<AdminChange, OwnerChange, RegistrationChange, InviteChange,
+                            SubjectChange>;
+
+}  // namespace muc

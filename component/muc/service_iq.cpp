@@ -1,0 +1,139 @@
+// iq routing: every get/set gets exactly one reply, sent from handle_iq only.
+#include "muc/decode.hpp"
+#include "muc/features.hpp"
+#include "muc/service.hpp"
+#include "xmpp/namespaces.hpp"
+
+namespace muc {
+
+using xmpp::Jid;
+using xmpp::StanzaError;
+
+void Service::handle_iq(Slot* slot, const xml::Element& s, const Jid& from, const Jid& to,
+                        Clock::time_point now, Effects& fx) {
+  std::string_view type = s.attr_or("type");
+  if (type == "result" || type == "error") {
+    // The only iq we send are relayed ones; their answers come back to room/nick.
+    if (slot != nullptr && slot->room && to.has_resource()) {
+      slot->room->on_occupant_iq_response(from, to.resource(), s, fx);
+    }
+    return;
+  }
+  auto reply_error = [&](StanzaError e) { fx.send(xmpp::error_reply(s, e)); };
+  if (type != "get" && type != "set") {
+    reply_error(StanzaError::bad_request("An iq must be of type get or set"));
+    return;
+  }
+  if (s.attr("id") == nullptr) {
+    reply_error(StanzaError::bad_request("An iq must carry an id"));
+    return;
+  }
+  // RFC 6120 8.2.3: a get or set carries exactly one payload element.
+  std::vector<const xml::Element*> payload = s.elements();
+  if (payload.size() != 1) {
+    reply_error(StanzaError::bad_request("An iq get or set carries exactly one child"));
+    return;
+  }
+  // Every iq gets exactly one reply: handlers return an answer, only this sends it (or
+  // Later: a relayed iq is answered by its target, a stored change after its commit).
+  IqAnswer answer = answer_iq(slot, s, *payload.front(), from, to, now, fx);
+  if (std::holds_alternative<Later>(answer)) return;
+  if (auto* error = std::get_if<StanzaError>(&answer)) {
+    if (error->condition == "service-unavailable" && error->text.empty()) {
+      // RFC 6120 8.3.3.19 is the answer to an unknown payload; a hint helps the person
+      // who copied a misspelt namespace from a tutorial.
+      if (auto meant = xmpp::near_miss_namespace(payload.front()->ns())) {
+        error->text = "Unknown namespace '" + payload.front()->ns() + "'; did you mean '" +
+                      std::string(*meant) + "'?";
+      }
+    }
+    reply_error(*error);
+    return;
+  }
+  xml::Element result = xmpp::iq_result(s);
+  if (auto& body = std::get<std::optional<xml::Element>>(answer)) result.add(std::move(*body));
+  fx.send(result);
+}
+
+IqAnswer Service::answer_iq(Slot* slot, const xml::Element& iq, const xml::Element& payload,
+                            const Jid& from, const Jid& to, Clock::time_point now, Effects& fx) {
+  if (slot == nullptr) return service_iq(iq, payload);
+  if (!slot->room) return StanzaError::item_not_found("No such room");
+  Room& room = *slot->room;
+  if (to.has_resource()) {
+    if (room.locked()) return StanzaError::item_not_found("No such room");
+    if (auto error = room.on_occupant_iq(from, to.resource(), iq, fx)) return *error;
+    return Later{};
+  }
+  return room_iq(*slot, iq, payload, from, now, fx);
+}
+
+IqAnswer Service::service_iq(const xml::Element& iq, const xml::Element& payload) const {
+  std::string_view type = iq.attr_or("type");
+  if (type == "get" && payload.is("query", ns::kDiscoInfo)) {
+    const std::string info(ns::kDiscoInfo);
+    xml::Element q("query", info);
+    q.add("identity", info)
+        .set_attr("category", "conference")
+        .set_attr("type", "text")
+        .set_attr("name", config_.name);
+    for (std::string_view f : service_features()) {
+      q.add("feature", info).set_attr("var", std::string(f));
+    }
+    return std::optional<xml::Element>(std::move(q));
+  }
+  if (type == "get" && payload.is("query", ns::kDiscoItems)) {
+    // XEP-0045 6.3: public rooms; locked and hidden ones stay out of the list. Stored rooms
+    // not loaded since the start are not listed until first used (README "Persistence").
+    const std::string items(ns::kDiscoItems);
+    xml::Element q("query", items);
+    for (const auto& [local, slot] : slots_) {
+      const Room* room = slot.room.get();
+      if (room == nullptr || room->locked() || !room->config().public_room) continue;
+      xml::Element& item = q.add("item", items);
+      item.set_attr("jid", room->jid().str());
+      item.set_attr("name", room->config().name.empty() ? local : room->config().name);
+    }
+    return std::optional<xml::Element>(std::move(q));
+  }
+  if (type == "get" && payload.is("ping", ns::kPing)) return std::optional<xml::Element>();
+  return StanzaError::service_unavailable();
+}
+
+IqAnswer Service::room_iq(Slot& slot, const xml::Element& iq, const xml::Element& payload,
+                          const Jid& from, Clock::time_point now, Effects& fx) {
+  Room& room = *slot.room;
+  std::string_view type = iq.attr_or("type");
+  bool owner = room.affiliation_of(from) == Affiliation::owner;
+  if (room.locked() && !owner) return StanzaError::item_not_found("No such room");
+  auto submitted = [&](auto decided) -> IqAnswer {
+    if (auto* error = std::get_if<StanzaError>(&decided)) return *error;
+    using ChangeType = std::variant_alternative_t<0, decltype(decided)>;
+    if (submit(slot, std::get<ChangeType>(std::move(decided)), iq, now, fx)) return Later{};
+    return std::optional<xml::Element>();
+  };
+  if (payload.is("query", ns::kDiscoInfo) && type == "get") {
+    if (payload.attr_or("node") == "x-roomuser-item") return room.on_reserved_nick_query(from);
+    return room.on_disco_info(from);
+  }
+  if (payload.is("query", ns::kDiscoItems) && type == "get") {
+    // XEP-0045 6.5 lets a room list its occupants; we keep nicks private to occupants.
+    return std::optional<xml::Element>(xml::Element("query", std::string(ns::kDiscoItems)));
+  }
+  if (payload.is("query", ns::kMucAdmin)) {
+    if (type == "get") return room.on_admin_get(from, payload);
+    return submitted(room.decide_admin_set(from, payload));
+  }
+  if (payload.is("query", ns::kMucOwner)) {
+    if (type == "get") return room.on_owner_get(from);
+    return submitted(room.decide_owner_set(from, payload));
+  }
+  if (payload.is("query", ns::kRegister)) {
+    if (type == "get") return room.on_register_get(from);
+    return submitted(room.decide_register(from, payload));
+  }
+  if (payload.is("ping", ns::kPing) && type == "get") return std::optional<xml::Element>();
+  return StanzaError::service_unavailable();
+}
+
+}  // namespace muc

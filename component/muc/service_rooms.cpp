@@ -1,0 +1,225 @@
+// Rooms and the store: loading on first use, committing changes before applying them,
+// and holding a room's output behind its commits so that clients see it in order and
+// only once it is durable (design.md "Durability").
+#include "base/log.hpp"
+#include "muc/service.hpp"
+
+namespace muc {
+
+using xmpp::Jid;
+using xmpp::StanzaError;
+
+namespace {
+
+StanzaError database_unavailable() {
+  // Design decision: wait/resource-constraint tells the client to retry later; nothing
+  // was changed (README "Durability").
+  return StanzaError::resource_constraint(
+      "The room's database is unavailable; nothing was changed, try again later");
+}
+
+}  // namespace
+
+void Service::route(const std::string& local, const xml::Element& s, const Jid& from,
+                    const Jid& to, Clock::time_point now, Effects& fx) {
+  auto it = slots_.find(local);
+  if (it == slots_.end()) {
+    it = slots_.emplace(local, Slot{}).first;
+    if (store_ != nullptr) {
+      // Rooms load on first use; the stanza waits for the answer.
+      it->second.loading = true;
+      it->second.waiting.push_back({s, now});
+      start_load(local, to.bare());
+      return;
+    }
+  }
+  Slot& slot = it->second;
+  if (slot.loading || slot.busy || !slot.waiting.empty()) {
+    slot.waiting.push_back({s, now});
+    return;
+  }
+  Effects room_fx;
+  dispatch(slot, s, from, to, now, room_fx);
+  output(slot, room_fx, s, fx);
+  drop_if_finished(local);
+}
+
+void Service::output(Slot& slot, Effects& room_fx, const xml::Element& request, Effects& fx) {
+  if (room_fx.archive.empty() || store_ == nullptr) {
+    if (room_fx.remember && slot.room) slot.room->remember(std::move(*room_fx.remember));
+    if (slot.held.empty()) {
+      fx.out.insert(fx.out.end(), std::make_move_iterator(room_fx.out.begin()),
+                    std::make_move_iterator(room_fx.out.end()));
+    } else {
+      hold(slot, std::move(room_fx.out));
+    }
+    return;
+  }
+  // A logged message: its broadcast waits for the archive commit; others' output after it
+  // waits too, so the room's order holds. The room keeps working meanwhile (no stall).
+  std::uint64_t barrier = next_barrier_++;
+  slot.held.push_back(Held{barrier, false, std::move(room_fx.out)});
+  std::string local = slot.room->jid().local();
+  auto remember = std::make_shared<std::optional<History::Entry>>(std::move(room_fx.remember));
+  auto failure = std::make_shared<xml::Element>(xmpp::error_reply(request, database_unavailable()));
+  store_->commit(slot.room->jid().str(), std::move(room_fx.archive),
+                 [this, local, barrier, remember, failure](bool ok) {
+                   auto it = slots_.find(local);
+                   if (it == slots_.end()) return;
+                   Slot& s = it->second;
+                   for (Held& h : s.held) {
+                     if (h.barrier != barrier) continue;
+                     h.done = true;
+                     if (!ok) {
+                       // Not archived, so not broadcast: the sender is told to retry.
+                       base::log_warn("archive commit failed in {}; message refused", local);
+                       Effects e;
+                       e.send(*failure);
+                       h.out = std::move(e.out);
+                     } else if (*remember && s.room) {
+                       s.room->remember(std::move(**remember));
+                     }
+                   }
+                   Effects e;
+                   release(s, e);
+                   if (emit_) emit_(e);
+                 });
+}
+
+void Service::hold(Slot& slot, std::vector<Outbound> out) {
+  if (out.empty()) return;
+  if (!slot.held.empty() && slot.held.back().barrier == 0) {
+    auto& back = slot.held.back().out;
+    back.insert(back.end(), std::make_move_iterator(out.begin()),
+                std::make_move_iterator(out.end()));
+    return;
+  }
+  slot.held.push_back(Held{0, true, std::move(out)});
+}
+
+void Service::release(Slot& slot, Effects& fx) {
+  while (!slot.held.empty() && slot.held.front().done) {
+    auto& out = slot.held.front().out;
+    fx.out.insert(fx.out.end(), std::make_move_iterator(out.begin()),
+                  std::make_move_iterator(out.end()));
+    slot.held.pop_front();
+  }
+}
+
+bool Service::submit(Slot& slot, Change change, const xml::Element& request,
+                     Clock::time_point now, Effects& fx) {
+  Room& room = *slot.room;
+  std::vector<StoreOp> ops;
+  if (store_ != nullptr) ops = room.store_ops(change, now);
+  if (ops.empty()) {
+    room.apply(change, fx);
+    return false;
+  }
+  // A stored room's change: commit first, apply after; the room's other stanzas wait so
+  // that every later decision sees the committed state.
+  slot.busy = true;
+  std::uint64_t barrier = next_barrier_++;
+  slot.held.push_back(Held{barrier, false, {}});
+  std::string local = room.jid().local();
+  auto shared_change = std::make_shared<Change>(std::move(change));
+  auto shared_request = std::make_shared<xml::Element>(request);
+  store_->commit(room.jid().str(), std::move(ops),
+                 [this, local, barrier, shared_change, shared_request](bool ok) {
+                   on_committed(local, barrier, ok, *shared_change, *shared_request);
+                 });
+  return true;
+}
+
+void Service::on_committed(const std::string& local, std::uint64_t barrier, bool ok,
+                           const Change& change, const xml::Element& request) {
+  auto it = slots_.find(local);
+  if (it == slots_.end()) return;
+  Slot& slot = it->second;
+  Effects done;
+  if (ok) {
+    slot.room->apply(change, done);
+    if (request.name() == "iq") done.send(xmpp::iq_result(request));
+  } else {
+    base::log_warn("commit failed in room {}; answering {} with resource-constraint", local,
+                   request.name());
+    if (!xmpp::must_not_answer(request)) done.send(xmpp::error_reply(request, database_unavailable()));
+  }
+  for (Held& h : slot.held) {
+    if (h.barrier == barrier) {
+      h.done = true;
+      h.out = std::move(done.out);
+    }
+  }
+  slot.busy = false;
+  Effects out;
+  release(slot, out);
+  drain(local, out);
+  drop_if_finished(local);
+  if (emit_) emit_(out);
+}
+
+void Service::start_load(const std::string& local, const Jid& room_jid) {
+  store_->load(room_jid.str(), [this, local, room_jid](std::optional<RoomSnapshot> found, bool ok) {
+    on_loaded(local, room_jid, std::move(found), ok);
+  });
+}
+
+void Service::on_loaded(const std::string& local, const Jid& room_jid,
+                        std::optional<RoomSnapshot> found, bool ok) {
+  auto it = slots_.find(local);
+  if (it == slots_.end()) return;
+  Slot& slot = it->second;
+  slot.loading = false;
+  Effects out;
+  if (!ok) {
+    // Unknown whether the room exists: creating it now could shadow a stored one. Refuse
+    // what waited; the next stanza tries again.
+    base::log_warn("could not load room {}: database unavailable", room_jid.str());
+    for (const Waiting& w : slot.waiting) {
+      if (!xmpp::must_not_answer(w.stanza)) out.send(xmpp::error_reply(w.stanza, database_unavailable()));
+    }
+    slots_.erase(it);
+  } else {
+    if (found) slot.room = std::make_unique<Room>(room_jid, *found, config_.service_admins);
+    drain(local, out);
+    drop_if_finished(local);
+  }
+  if (emit_) emit_(out);
+}
+
+void Service::drain(const std::string& local, Effects& fx) {
+  for (;;) {
+    auto it = slots_.find(local);
+    if (it == slots_.end()) return;
+    Slot& slot = it->second;
+    if (slot.loading || slot.busy || slot.waiting.empty()) return;
+    Waiting w = std::move(slot.waiting.front());
+    slot.waiting.pop_front();
+    std::optional<Jid> from = Jid::parse(w.stanza.attr_or("from"));
+    std::optional<Jid> to = Jid::parse(w.stanza.attr_or("to"));
+    if (!from || !to) continue;  // checked on arrival; cannot happen
+    Effects room_fx;
+    dispatch(slot, w.stanza, *from, *to, w.at, room_fx);
+    output(slot, room_fx, w.stanza, fx);
+  }
+}
+
+void Service::drop_if_finished(const std::string& local) {
+  auto it = slots_.find(local);
+  if (it == slots_.end()) return;
+  Slot& slot = it->second;
+  if (slot.loading || slot.busy || !slot.waiting.empty() || !slot.held.empty()) return;
+  if (slot.room && !slot.room->finished()) return;
+  if (slot.room && store_ != nullptr && slot.room->stored() && !slot.room->destroyed()) {
+    // A logged temporary room ends with its last occupant: mark its row destroyed so the
+    // name is free (its archive stays for the operators).
+    std::string jid = slot.room->jid().str();
+    store_->commit(jid, {DestroyRoom{jid, "temporary room emptied", {}, {}, last_now_}},
+                   [jid](bool ok) {
+                     if (!ok) base::log_warn("could not mark temporary room {} destroyed", jid);
+                   });
+  }
+  slots_.erase(it);
+}
+
+}  // namespace muc

@@ -1,0 +1,143 @@
+// Design "Durability": with a store, a stored room's change is answered only after the
+// commit; a failed commit is answered with wait/resource-constraint and changes nothing;
+// the room's later stanzas and output keep their order behind the commit.
+#include <gtest/gtest.h>
+
+#include "service_harness.hpp"
+
+namespace muc_test {
+namespace {
+
+const std::string kRoom = "p@conference.localhost";
+const std::string kJoin = "<x xmlns='http://jabber.org/protocol/muc'><history maxstanzas='0'/></x>";
+
+bool contains(const std::vector<std::string>& out, const std::string& needle) {
+  for (const auto& s : out) {
+    if (s.find(needle) != std::string::npos) return true;
+  }
+  return false;
+}
+
+class Durability : public ::testing::Test {
+ protected:
+  Durability() : h({}, &store) {}
+
+  // A persistent room owned by alice with bob inside; every load and commit finished.
+  void SetUp() override {
+    h.join("alice@localhost/a", kRoom + "/Alice", kJoin);
+    store.finish_load(std::nullopt);  // no such room in the database: created
+    h.send("<iq from='alice@localhost/a' to='" + kRoom + "' type='set' id='cfg'>"
+           "<query xmlns='http://jabber.org/protocol/muc#owner'><x xmlns='jabber:x:data' "
+           "type='submit'><field var='muc#roomconfig_persistentroom'><value>1</value></field>"
+           "</x></query></iq>");
+    ASSERT_EQ(store.commits.size(), 1u);
+    store.finish_commit(true);
+    ASSERT_TRUE(contains(h.take_emitted(), "id='cfg'"));
+    h.join("bob@localhost/b", kRoom + "/Bob", kJoin);
+  }
+
+  std::vector<std::string> ban_bob() {
+    return h.send("<iq from='alice@localhost/a' to='" + kRoom + "' type='set' id='ban'>"
+                  "<query xmlns='http://jabber.org/protocol/muc#admin'><item affiliation='outcast' "
+                  "jid='bob@localhost'/></query></iq>");
+  }
+
+  FakeStore store;
+  ServiceHarness h;
+};
+
+TEST_F(Durability, RoomCreationLoadsFromTheStoreFirst) {
+  EXPECT_TRUE(store.loads.empty());
+  EXPECT_NE(h.service().find_room("p"), nullptr);
+}
+
+TEST_F(Durability, BanIsAnsweredOnlyAfterCommit) {
+  EXPECT_TRUE(ban_bob().empty());
+  ASSERT_EQ(store.commits.size(), 1u);
+  bool has_affiliation = false;
+  for (const auto& op : store.commits.front().ops) {
+    if (auto* a = std::get_if<muc::SetAffiliation>(&op)) {
+      has_affiliation = a->jid == "bob@localhost" && a->affiliation == muc::Affiliation::outcast;
+    }
+  }
+  EXPECT_TRUE(has_affiliation);
+  store.finish_commit(true);
+  auto out = h.take_emitted();
+  EXPECT_TRUE(contains(out, "<status code='301'/>"));
+  EXPECT_TRUE(contains(out, "type='result' id='ban'") || contains(out, "id='ban'"));
+}
+
+TEST_F(Durability, FailedCommitIsAWaitErrorAndChangesNothing) {
+  ban_bob();
+  store.finish_commit(false);
+  auto out = h.take_emitted();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(error_of(out[0]), "wait/resource-constraint");
+  // Bob is still there and not banned: his message reaches the room.
+  auto msg = h.send("<message from='bob@localhost/b' to='" + kRoom +
+                    "' type='groupchat' id='m'><body>still here</body></message>");
+  EXPECT_EQ(msg.size(), 2u);
+}
+
+TEST_F(Durability, StanzasWaitBehindACommitAndKeepTheirOrder) {
+  ban_bob();
+  // Bob speaks while the ban commits: the room decides after the commit, so he is refused.
+  auto during = h.send("<message from='bob@localhost/b' to='" + kRoom +
+                       "' type='groupchat' id='late'><body>last words</body></message>");
+  EXPECT_TRUE(during.empty());
+  store.finish_commit(true);
+  auto out = h.take_emitted();
+  ASSERT_FALSE(out.empty());
+  EXPECT_NE(out.back().find("id='late'"), std::string::npos);
+  EXPECT_EQ(error_of(out.back()), "modify/not-acceptable");
+}
+
+TEST_F(Durability, LoggedMessageIsBroadcastAfterItsArchiveCommit) {
+  h.send("<iq from='alice@localhost/a' to='" + kRoom + "' type='set' id='log'>"
+         "<query xmlns='http://jabber.org/protocol/muc#owner'><x xmlns='jabber:x:data' "
+         "type='submit'><field var='muc#roomconfig_enablelogging'><value>1</value></field>"
+         "</x></query></iq>");
+  store.finish_commit(true);
+  h.take_emitted();
+  auto now = h.send("<message from='bob@localhost/b' to='" + kRoom +
+                    "' type='groupchat' id='m1'><body>on the record</body></message>");
+  EXPECT_TRUE(now.empty());
+  ASSERT_EQ(store.commits.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<muc::ArchiveMessage>(store.commits.front().ops.front()));
+  store.finish_commit(true);
+  EXPECT_EQ(h.take_emitted().size(), 2u);  // to alice and bob
+}
+
+TEST(Loading, StoredRoomLoadsOnFirstUseWithItsBans) {
+  FakeStore store;
+  ServiceHarness h({}, &store);
+  auto out = h.join("bob@localhost/b", kRoom + "/Bob", kJoin);
+  EXPECT_TRUE(out.empty());
+  ASSERT_EQ(store.loads.size(), 1u);
+  EXPECT_EQ(store.loads.front().room, kRoom);
+  muc::RoomSnapshot snap;
+  snap.room = kRoom;
+  snap.creator = "alice@localhost";
+  snap.config.persistent = true;
+  snap.affiliations["alice@localhost"] = {muc::Affiliation::owner, {}};
+  snap.affiliations["bob@localhost"] = {muc::Affiliation::outcast, "spam"};
+  store.finish_load(snap);
+  auto emitted = h.take_emitted();
+  ASSERT_EQ(emitted.size(), 1u);
+  EXPECT_EQ(error_of(emitted[0]), "auth/forbidden");
+}
+
+TEST(Loading, DatabaseDownWhileLoadingRefusesWithWaitAndRetriesLater) {
+  FakeStore store;
+  ServiceHarness h({}, &store);
+  h.join("bob@localhost/b", kRoom + "/Bob", kJoin);
+  store.finish_load(std::nullopt, false);
+  auto emitted = h.take_emitted();
+  ASSERT_EQ(emitted.size(), 1u);
+  EXPECT_EQ(error_of(emitted[0]), "wait/resource-constraint");
+  h.join("bob@localhost/b", kRoom + "/Bob", kJoin);
+  EXPECT_EQ(store.loads.size(), 1u);  // asked again
+}
+
+}  // namespace
+}  // namespace muc_test
