@@ -62,7 +62,7 @@ xml::Element iq_result(const xml::Element& request) {
 
 std::optional<std::string_view> near_miss_namespace(std::string_view candidate) {
   static constexpr std::array kServed = {
-      ns::kMuc,       ns::kMucUser,   ns::kMucAdmin, ns::kMucOwner, ns::kDiscoInfo,
+      ns::kMuc,        ns::kMucUser,  ns::kMucAdmin, ns::kMucOwner, ns::kDiscoInfo,
       ns::kDiscoItems, ns::kRegister, ns::kVersion,  ns::kPing,     ns::kData};
   std::optional<std::string_view> best;
   std::size_t best_distance = 4;  // a few typos; farther is a different namespace
