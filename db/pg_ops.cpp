@@ -1,0 +1,172 @@
+// One prepared statement per store operation (muc/store.hpp). Operations address rooms by
+// JID; the statements find the live row through the partial unique index rooms_live_jid.
+// Optional strings ("may be empty" in store.hpp) are stored as NULL when empty, so that an
+// operator's "reason IS NULL" means "none was given".
+#include <fmt/format.h>
+
+#include <optional>
+#include <type_traits>
+
+#include "db/pg_sql.hpp"
+
+namespace db::sql {
+namespace {
+
+// SQL for "the timestamptz of parameter $n", given as microseconds since the epoch.
+std::string ts(int n) {
+  return fmt::format("(timestamptz 'epoch' + ${}::bigint * interval '1 microsecond')", n);
+}
+
+std::optional<std::string> nullable(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  return s;
+}
+
+void prepare_ops(pqxx::connection_base& c) {
+  // Creates the row, or updates every configuration column of the live one. The creator
+  // and created_at stay as first saved.
+  c.prepare("save_room", fmt::format(R"(
+    INSERT INTO rooms (jid, creator, created_at, updated_at, name, description, language,
+      persistent, public_room, change_subject, allow_invites, allow_pm, members_only,
+      moderated, password_protected, password, max_users, whois, presence_broadcast,
+      get_member_list, history_length, enable_logging)
+    VALUES ($1, $2, {0}, {0}, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+      $18::text[], $19::text[], $20, $21)
+    ON CONFLICT (jid) WHERE destroyed_at IS NULL DO UPDATE SET
+      updated_at = EXCLUDED.updated_at, name = EXCLUDED.name,
+      description = EXCLUDED.description, language = EXCLUDED.language,
+      persistent = EXCLUDED.persistent, public_room = EXCLUDED.public_room,
+      change_subject = EXCLUDED.change_subject, allow_invites = EXCLUDED.allow_invites,
+      allow_pm = EXCLUDED.allow_pm, members_only = EXCLUDED.members_only,
+      moderated = EXCLUDED.moderated, password_protected = EXCLUDED.password_protected,
+      password = EXCLUDED.password, max_users = EXCLUDED.max_users, whois = EXCLUDED.whois,
+      presence_broadcast = EXCLUDED.presence_broadcast,
+      get_member_list = EXCLUDED.get_member_list, history_length = EXCLUDED.history_length,
+      enable_logging = EXCLUDED.enable_logging)",
+                                     ts(3)));
+  c.prepare("set_affiliation", fmt::format(R"(
+    INSERT INTO affiliations (room_id, jid, affiliation, reason, granted_by, granted_at)
+    SELECT id, $2, $3, $4, $5, {} FROM rooms WHERE jid = $1 AND destroyed_at IS NULL
+    ON CONFLICT (room_id, jid) DO UPDATE SET affiliation = EXCLUDED.affiliation,
+      reason = EXCLUDED.reason, granted_by = EXCLUDED.granted_by,
+      granted_at = EXCLUDED.granted_at)",
+                                           ts(6)));
+  c.prepare("delete_affiliation", R"(
+    DELETE FROM affiliations a USING rooms r
+    WHERE a.room_id = r.id AND r.jid = $1 AND r.destroyed_at IS NULL AND a.jid = $2)");
+  c.prepare("set_subject", fmt::format(R"(
+    INSERT INTO subjects (room_id, text, nick, set_by, set_at)
+    SELECT id, $2, $3, $4, {} FROM rooms WHERE jid = $1 AND destroyed_at IS NULL
+    ON CONFLICT (room_id) DO UPDATE SET text = EXCLUDED.text, nick = EXCLUDED.nick,
+      set_by = EXCLUDED.set_by, set_at = EXCLUDED.set_at)",
+                                       ts(5)));
+  c.prepare("destroy_room", fmt::format(R"(
+    UPDATE rooms SET destroyed_at = {}, destroy_reason = $2, alternate_venue = $3,
+      destroyed_by = $4
+    WHERE jid = $1 AND destroyed_at IS NULL)",
+                                        ts(5)));
+  c.prepare("register_nick", fmt::format(R"(
+    INSERT INTO registered_nicks (room_id, jid, nick, registered_at)
+    SELECT id, $2, $3, {} FROM rooms WHERE jid = $1 AND destroyed_at IS NULL
+    ON CONFLICT (room_id, jid) DO UPDATE SET nick = EXCLUDED.nick,
+      registered_at = EXCLUDED.registered_at)",
+                                         ts(4)));
+  c.prepare("unregister_nick", R"(
+    DELETE FROM registered_nicks n USING rooms r
+    WHERE n.room_id = r.id AND r.jid = $1 AND r.destroyed_at IS NULL AND n.jid = $2)");
+  c.prepare("archive_message", fmt::format(R"(
+    INSERT INTO messages (room_id, sender_nick, sender_jid, message_id, body, stanza_xml,
+      sent_at)
+    SELECT id, $2, $3, $4, $5, $6, {} FROM rooms WHERE jid = $1 AND destroyed_at IS NULL)",
+                                           ts(7)));
+  // The audit trail outlives rooms and covers rooms that never had a row: room_id is the
+  // live room if there is one, else its latest life, else NULL.
+  c.prepare("audit", fmt::format(R"(
+    INSERT INTO audit_log (room_id, room_jid, actor, action, target, old_value, new_value,
+      reason, at)
+    VALUES ((SELECT id FROM rooms WHERE jid = $1
+             ORDER BY destroyed_at IS NULL DESC, id DESC LIMIT 1),
+            $1, $2, $3, $4, $5, $6, $7, {}))",
+                                 ts(8)));
+}
+
+// Throws unless the statement touched a row: only a missing live room makes it touch none.
+void expect_room(const pqxx::result& r, const std::string& room, std::string_view op) {
+  if (r.affected_rows() == 0) {
+    throw OpError(fmt::format("{}: no live room {} (SaveRoom must come first)", op, room));
+  }
+}
+
+struct Apply {
+  pqxx::transaction_base& t;
+
+  void operator()(const muc::SaveRoom& op) const {
+    const muc::RoomConfig& c = op.config;
+    t.exec_prepared("save_room", op.room, op.creator, to_micros(op.at), c.name, c.description,
+                    c.language, c.persistent, c.public_room, c.change_subject, c.allow_invites,
+                    std::string(to_text(c.allow_pm)), c.members_only, c.moderated,
+                    c.password_protected, c.password, static_cast<std::int64_t>(c.max_users),
+                    std::string(to_text(c.whois)), to_array(c.presence_broadcast),
+                    to_array(c.get_member_list), static_cast<std::int64_t>(c.history_length),
+                    c.enable_logging);
+  }
+
+  void operator()(const muc::SetAffiliation& op) const {
+    // XEP-0045: "none" is the absence of an affiliation, so it deletes the row.
+    if (op.affiliation == muc::Affiliation::none) {
+      t.exec_prepared("delete_affiliation", op.room, op.jid);
+      return;
+    }
+    auto r = t.exec_prepared("set_affiliation", op.room, op.jid,
+                             std::string(muc::to_string(op.affiliation)), nullable(op.reason),
+                             nullable(op.actor), to_micros(op.at));
+    expect_room(r, op.room, "SetAffiliation");
+  }
+
+  void operator()(const muc::SetSubject& op) const {
+    auto r = t.exec_prepared("set_subject", op.room, op.text, nullable(op.nick), nullable(op.actor),
+                             to_micros(op.at));
+    expect_room(r, op.room, "SetSubject");
+  }
+
+  void operator()(const muc::DestroyRoom& op) const {
+    auto r = t.exec_prepared("destroy_room", op.room, nullable(op.reason), nullable(op.alternate),
+                             nullable(op.actor), to_micros(op.at));
+    expect_room(r, op.room, "DestroyRoom");
+  }
+
+  void operator()(const muc::RegisterNick& op) const {
+    // XEP-0045 7.10: an empty nick cancels the registration.
+    if (op.nick.empty()) {
+      t.exec_prepared("unregister_nick", op.room, op.jid);
+      return;
+    }
+    auto r = t.exec_prepared("register_nick", op.room, op.jid, op.nick, to_micros(op.at));
+    expect_room(r, op.room, "RegisterNick");
+  }
+
+  void operator()(const muc::ArchiveMessage& op) const {
+    auto r = t.exec_prepared("archive_message", op.room, op.nick, op.sender_jid,
+                             nullable(op.message_id), op.body, op.stanza_xml, to_micros(op.at));
+    expect_room(r, op.room, "ArchiveMessage");
+  }
+
+  void operator()(const muc::Audit& op) const {
+    t.exec_prepared("audit", op.room, nullable(op.actor), op.action, nullable(op.target),
+                    nullable(op.old_value), nullable(op.new_value), nullable(op.reason),
+                    to_micros(op.at));
+  }
+};
+
+}  // namespace
+
+void prepare(pqxx::connection_base& conn) {
+  prepare_ops(conn);
+  prepare_load(conn);
+}
+
+void apply(pqxx::transaction_base& t, const muc::StoreOp& op) {
+  std::visit(Apply{t}, op);
+}
+
+}  // namespace db::sql

@@ -1,0 +1,102 @@
+#include "db/pg_store.hpp"
+
+#include <cassert>
+#include <thread>
+#include <utility>
+
+#include "db/job_queue.hpp"
+#include "db/pg_worker.hpp"
+
+namespace db {
+
+struct PgStore::Impl {
+  uv_loop_t* loop;
+  // On the heap and freed by its close callback, which runs on a later loop turn, possibly
+  // after this Impl is gone.
+  uv_async_t* async = nullptr;
+  JobQueue queue;
+  WorkerCounters counters;
+  std::unique_ptr<PgWorker> worker;
+  std::thread thread;
+  bool closed = false;
+
+  // Loop thread: run the callbacks of finished jobs, in the order the jobs were queued.
+  void deliver() {
+    for (auto& job : queue.take_done()) complete(*job);
+  }
+
+  static void complete(Job& job) {
+    if (job.kind == Job::Kind::commit) {
+      if (job.commit_done) job.commit_done(job.ok);
+    } else if (job.load_done) {
+      job.load_done(std::move(job.snapshot), job.ok);
+    }
+  }
+
+  void submit(JobPtr job) {
+    // After close() there is no worker and no handle to come back through: fail now.
+    if (closed || !queue.push(job)) {
+      job->ok = false;
+      job->snapshot.reset();
+      complete(*job);
+    }
+  }
+};
+
+PgStore::PgStore(uv_loop_t* loop, std::string uri, PgStoreOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->loop = loop;
+  impl_->async = new uv_async_t;
+  impl_->async->data = impl_.get();
+  int rc = uv_async_init(loop, impl_->async,
+                         [](uv_async_t* handle) { static_cast<Impl*>(handle->data)->deliver(); });
+  // uv_async_init cannot fail on Linux (it reuses the loop's eventfd) short of memory.
+  assert(rc == 0);
+  (void)rc;
+  uv_async_t* async = impl_->async;
+  impl_->worker = std::make_unique<PgWorker>(std::move(uri), options, impl_->queue, impl_->counters,
+                                             [async] { uv_async_send(async); });
+  impl_->thread = std::thread([worker = impl_->worker.get()] { worker->run(); });
+}
+
+PgStore::~PgStore() {
+  close();
+}
+
+void PgStore::commit(const std::string& room, std::vector<muc::StoreOp> ops, CommitDone done) {
+  auto job = std::make_unique<Job>();
+  job->kind = Job::Kind::commit;
+  job->room = room;
+  job->ops = std::move(ops);
+  job->commit_done = std::move(done);
+  impl_->submit(std::move(job));
+}
+
+void PgStore::load(const std::string& room, LoadDone done) {
+  auto job = std::make_unique<Job>();
+  job->kind = Job::Kind::load;
+  job->room = room;
+  job->load_done = std::move(done);
+  impl_->submit(std::move(job));
+}
+
+void PgStore::close() {
+  if (!impl_ || impl_->closed) return;
+  impl_->queue.stop();
+  impl_->thread.join();
+  impl_->worker.reset();
+  impl_->closed = true;
+  // Jobs finished since the last wake-up (the async callback will not run again).
+  impl_->deliver();
+  impl_->async->data = nullptr;
+  uv_close(reinterpret_cast<uv_handle_t*>(impl_->async),
+           [](uv_handle_t* handle) { delete reinterpret_cast<uv_async_t*>(handle); });
+  impl_->async = nullptr;
+}
+
+PgStore::Stats PgStore::stats() const {
+  const WorkerCounters& c = impl_->counters;
+  return {c.jobs.load(), c.failed.load(), c.transactions.load(), c.connects.load()};
+}
+
+}  // namespace db

@@ -1,0 +1,70 @@
+// muc::Store on PostgreSQL (design.md, "Data flow" and "Persistence"). The loop thread
+// only queues jobs: a worker thread owning one pqxx connection runs them in submission
+// order, and their completions come back to the loop through a uv_async_t, in the same
+// order. Nothing here ever makes the loop thread wait for PostgreSQL.
+//
+// Each commit() is one transaction. Runs of consecutive commits that only archive
+// messages are grouped into one transaction (group commit: the cost of a commit is paid
+// once per run, not per message); if such a group fails for a reason other than the
+// connection, its jobs are retried one transaction each, so one bad job fails alone.
+//
+// When the database is unreachable, jobs fail at once (done(false): the room answers
+// with a wait error) while the worker reconnects with capped exponential backoff.
+//
+// Every operation but SaveRoom and Audit needs the room's row: SaveRoom must have been
+// committed first (or come earlier in the same commit), else the commit fails.
+#pragma once
+
+#include <uv.h>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "muc/store.hpp"
+
+namespace db {
+
+struct PgStoreOptions {
+  std::chrono::milliseconds backoff_initial{100};
+  std::chrono::milliseconds backoff_max{5000};
+  std::size_t max_group = 256;  // jobs per group commit
+};
+
+class PgStore : public muc::Store {
+ public:
+  // Counters for metrics and tests; read from the loop thread, written by the worker.
+  struct Stats {
+    std::uint64_t jobs = 0;          // commits and loads completed, ok or not
+    std::uint64_t failed = 0;        // of which failed
+    std::uint64_t transactions = 0;  // commit transactions attempted (a group counts once)
+    std::uint64_t connects = 0;      // successful connections, the first included
+  };
+
+  // Starts the worker, which connects at once. `uri` is a libpq connection string. Does
+  // not apply migrations: run db::migrate first (on another connection).
+  PgStore(uv_loop_t* loop, std::string uri, PgStoreOptions options = {});
+  // close() must have been called (the uv handle needs the loop to close).
+  ~PgStore() override;
+  PgStore(const PgStore&) = delete;
+  PgStore& operator=(const PgStore&) = delete;
+
+  void commit(const std::string& room, std::vector<muc::StoreOp> ops, CommitDone done) override;
+  void load(const std::string& room, LoadDone done) override;
+
+  // On the loop thread, before the loop ends: lets the worker finish the jobs already
+  // queued (failing them without retrying if the database is down), joins it, delivers
+  // the last completions, and closes the uv handle. This is the one place that waits for
+  // the database, at shutdown. After close(), commit() and load() fail at once
+  // (synchronously).
+  void close();
+
+  Stats stats() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace db

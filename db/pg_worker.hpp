@@ -1,0 +1,67 @@
+// The PgStore worker thread: owns the one pqxx connection, runs queued jobs in order,
+// groups archive-only commits, and reconnects after a failure. Only the thread it runs on
+// touches the connection (libpqxx: one connection per thread).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "db/job_queue.hpp"
+#include "db/pg_store.hpp"
+
+namespace db {
+
+struct WorkerCounters {
+  std::atomic<std::uint64_t> jobs{0};
+  std::atomic<std::uint64_t> failed{0};
+  std::atomic<std::uint64_t> transactions{0};
+  std::atomic<std::uint64_t> connects{0};
+};
+
+class PgWorker {
+ public:
+  // `notify` wakes the loop thread after finished jobs were handed back (uv_async_send).
+  PgWorker(std::string uri, PgStoreOptions options, JobQueue& queue, WorkerCounters& counters,
+           std::function<void()> notify);
+  PgWorker(const PgWorker&) = delete;
+  PgWorker& operator=(const PgWorker&) = delete;
+
+  // The thread's body: returns once the queue is stopped and drained.
+  void run();
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  enum class Outcome { ok, rejected, unavailable };
+
+  bool try_connect();
+  bool connected();
+  void lose_connection(std::string_view what, std::string_view why);
+  template <typename Body>
+  Outcome attempt(std::string_view what, bool log_rejection, Body&& body);
+  Outcome commit_jobs(JobPtr* first, JobPtr* last, bool log_rejection);
+  void run_commits(std::vector<JobPtr>& jobs);
+  void run_load(Job& job);
+
+  std::string uri_;
+  PgStoreOptions options_;
+  JobQueue& queue_;
+  WorkerCounters& counters_;
+  std::function<void()> notify_;
+
+  std::unique_ptr<pqxx::connection> conn_;
+  // While disconnected: when the next connection attempt may be made. Capped exponential
+  // backoff between failed attempts; the first attempt after a loss is immediate.
+  std::optional<Clock::time_point> next_attempt_;
+  std::chrono::milliseconds next_delay_;
+  std::uint32_t failed_attempts_ = 0;
+};
+
+}  // namespace db
