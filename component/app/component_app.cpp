@@ -62,7 +62,9 @@ void ComponentApp::shutdown(int exit_code) {
   });
 }
 
-void ComponentApp::on_link_up() { base::log_info("attached to the XMPP server"); }
+void ComponentApp::on_link_up() {
+  base::log_info("attached to the XMPP server");
+}
 
 void ComponentApp::on_stanza(xml::Element stanza) {
   muc::Effects fx;

@@ -25,8 +25,8 @@ struct AffiliationChange {
 };
 
 struct AdminChange {
-  xmpp::Jid actor;          // full JID of the requester
-  std::string actor_nick;   // empty when the actor is not an occupant
+  xmpp::Jid actor;         // full JID of the requester
+  std::string actor_nick;  // empty when the actor is not an occupant
   std::vector<RoleChange> roles;
   std::vector<AffiliationChange> affiliations;
 };

@@ -9,8 +9,12 @@ constexpr std::array<std::string_view, 5> kAffiliations = {"outcast", "none", "m
                                                            "owner"};
 }  // namespace
 
-std::string_view to_string(Role r) { return kRoles[static_cast<std::size_t>(r)]; }
-std::string_view to_string(Affiliation a) { return kAffiliations[static_cast<std::size_t>(a)]; }
+std::string_view to_string(Role r) {
+  return kRoles[static_cast<std::size_t>(r)];
+}
+std::string_view to_string(Affiliation a) {
+  return kAffiliations[static_cast<std::size_t>(a)];
+}
 
 std::optional<Role> parse_role(std::string_view text) {
   for (std::size_t i = 0; i < kRoles.size(); ++i) {

@@ -17,7 +17,7 @@ struct SubjectChange {
   std::string text;
 };
 
-using Change = std::variant<AdminChange, OwnerChange, RegistrationChange, InviteChange,
-                            SubjectChange>;
+using Change =
+    std::variant<AdminChange, OwnerChange, RegistrationChange, InviteChange, SubjectChange>;
 
 }  // namespace muc

@@ -6,10 +6,15 @@ namespace muc {
 
 const std::vector<ProtocolSupport>& supported_protocols() {
   static const std::vector<ProtocolSupport> list = {
-      {"XEP-0045", "Multi-User Chat", "1.35",
+      {"XEP-0045",
+       "Multi-User Chat",
+       "1.35",
        "rooms, roles, affiliations, configuration, registration, invitations, voice requests",
        {ns::kMuc}},
-      {"XEP-0030", "Service Discovery", "2.5", "service, room and reserved-nick queries",
+      {"XEP-0030",
+       "Service Discovery",
+       "2.5",
+       "service, room and reserved-nick queries",
        {ns::kDiscoInfo, ns::kDiscoItems}},
       {"XEP-0004", "Data Forms", "2.13", "room configuration, registration, voice requests", {}},
       {"XEP-0114", "Jabber Component Protocol", "1.6", "the link to the XMPP server", {}},

@@ -10,10 +10,10 @@
 namespace muc {
 
 struct ProtocolSupport {
-  std::string_view spec;     // "XEP-0045"
-  std::string_view name;     // "Multi-User Chat"
-  std::string_view version;  // version implemented
-  std::string_view status;   // "complete", or what is partial
+  std::string_view spec;                   // "XEP-0045"
+  std::string_view name;                   // "Multi-User Chat"
+  std::string_view version;                // version implemented
+  std::string_view status;                 // "complete", or what is partial
   std::vector<std::string_view> features;  // disco#info features of the service
 };
 

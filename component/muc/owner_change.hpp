@@ -20,10 +20,10 @@ struct DestroyRequest {
 struct OwnerChange {
   xmpp::Jid actor;
   enum class Kind { configure, cancel, destroy } kind = Kind::configure;
-  RoomConfig config;             // configure: the new configuration
-  std::vector<int> codes;        // configure: 10.2.1 status codes to announce
-  AdminChange affiliations;      // configure: roomowners / roomadmins list edits
-  DestroyRequest destroy;        // destroy
+  RoomConfig config;         // configure: the new configuration
+  std::vector<int> codes;    // configure: 10.2.1 status codes to announce
+  AdminChange affiliations;  // configure: roomowners / roomadmins list edits
+  DestroyRequest destroy;    // destroy
 };
 
 }  // namespace muc

@@ -9,8 +9,7 @@
 namespace muc {
 
 std::shared_ptr<const xml::Prepared> Room::build_presence(const Occupant& o,
-                                                          const PresenceSpec& spec,
-                                                          bool with_jid,
+                                                          const PresenceSpec& spec, bool with_jid,
                                                           const xmpp::Jid* self) const {
   auto p = std::make_shared<xml::Prepared>();
   p->head = "<presence to='";
@@ -94,8 +93,8 @@ void Room::broadcast_presence(const Occupant& o, const PresenceSpec& spec, Effec
   }
 }
 
-void Room::send_self_presence(const Occupant& o, const xmpp::Jid& session,
-                              const PresenceSpec& spec, Effects& fx) const {
+void Room::send_self_presence(const Occupant& o, const xmpp::Jid& session, const PresenceSpec& spec,
+                              Effects& fx) const {
   fx.send(build_presence(o, spec, true, &session), session.str());
 }
 

@@ -22,8 +22,8 @@ struct Party {
 
 // XEP-0045 5.1.2 / 8.2-8.5 / 9.6-9.7: may `actor` change `target`'s role to `to`?
 // `target_is_actor`: the same occupant.
-std::optional<xmpp::StanzaError> check_role_change(const Party& actor, const Party& target,
-                                                   Role to, bool target_is_actor);
+std::optional<xmpp::StanzaError> check_role_change(const Party& actor, const Party& target, Role to,
+                                                   bool target_is_actor);
 
 // XEP-0045 5.2.2 / 9.1-9.5 / 10.3-10.7: may `actor` change the affiliation of a user whose
 // current affiliation is `from` to `to`? `target_is_actor`: the actor's own bare JID.

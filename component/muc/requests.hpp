@@ -24,13 +24,13 @@ struct HistoryRequest {
 
 // Presence without type, to room@service/nick.
 struct PresenceIn {
-  xmpp::Jid from;            // full JID of the session
-  std::string nick;          // prepared
-  std::string id;            // echoed on the self-presence (XEP-0045 7.2.3)
-  bool has_muc_x = false;    // carries <x xmlns='...muc'/>: an attempt to enter
+  xmpp::Jid from;          // full JID of the session
+  std::string nick;        // prepared
+  std::string id;          // echoed on the self-presence (XEP-0045 7.2.3)
+  bool has_muc_x = false;  // carries <x xmlns='...muc'/>: an attempt to enter
   std::optional<std::string> password;
   HistoryRequest history;
-  std::string payload_xml;   // children to rebroadcast (show, status, caps...), serialised
+  std::string payload_xml;  // children to rebroadcast (show, status, caps...), serialised
 };
 
 // Presence type='unavailable'.

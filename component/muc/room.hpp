@@ -10,8 +10,8 @@
 #include <variant>
 
 #include "muc/admin_change.hpp"
-#include "muc/change.hpp"
 #include "muc/affiliation.hpp"
+#include "muc/change.hpp"
 #include "muc/effects.hpp"
 #include "muc/history.hpp"
 #include "muc/occupant.hpp"
@@ -104,8 +104,8 @@ class Room {
   void apply_invite(const InviteChange& change, Effects& fx);
   std::optional<xmpp::StanzaError> on_decline(const xmpp::Jid& from, const xml::Element& x,
                                               Effects& fx);
-  std::optional<xmpp::StanzaError> on_voice_request(const xmpp::Jid& from,
-                                                    const xml::Element& form, Effects& fx);
+  std::optional<xmpp::StanzaError> on_voice_request(const xmpp::Jid& from, const xml::Element& form,
+                                                    Effects& fx);
 
   // iq to room@service/nick (XEP-0045 7.5, RFC 6121 8.5.3 style): relayed to the occupant's
   // real JID with the id rewritten, and the answer relayed back to the asker.
@@ -171,7 +171,7 @@ class Room {
   std::map<std::string, Affiliation> affiliations_;  // bare JID -> affiliation (not none)
   std::map<std::string, Occupant> occupants_;        // by nick
   std::unordered_map<std::string, std::string> nick_by_session_;  // full JID -> nick
-  std::map<std::string, std::string> registered_nicks_;  // bare JID -> reserved nick
+  std::map<std::string, std::string> registered_nicks_;           // bare JID -> reserved nick
   History history_;
   // Relayed iq requests awaiting an answer: our id -> (asker's full JID, its id). Bounded,
   // oldest dropped first: an answer that never comes must not grow the room forever.

@@ -127,8 +127,8 @@ std::optional<StanzaError> Room::decide_affiliation_item(const xmpp::Jid& from,
   // Affiliations belong to bare JIDs (XEP-0045 5.2): a full JID is reduced.
   std::string bare = jid->bare_str();
   Affiliation current = affiliations_.count(bare) ? affiliations_.at(bare) : Affiliation::none;
-  if (auto e = check_affiliation_change(affiliation_of(from), current, *to,
-                                        bare == from.bare_str(), false)) {
+  if (auto e = check_affiliation_change(affiliation_of(from), current, *to, bare == from.bare_str(),
+                                        false)) {
     return e;
   }
   change.affiliations.push_back({bare, current, *to, item.child_text("reason", ns::kMucAdmin)});
@@ -156,8 +156,7 @@ void Room::apply_role(const RoleChange& c, const AdminChange& change, Effects& f
   for (const xmpp::Jid& s : o->sessions) send_self_presence(*o, s, spec, fx);
 }
 
-void Room::apply_affiliation(const AffiliationChange& c, const AdminChange& change,
-                             Effects& fx) {
+void Room::apply_affiliation(const AffiliationChange& c, const AdminChange& change, Effects& fx) {
   if (c.to == Affiliation::none) {
     affiliations_.erase(c.jid);
   } else {

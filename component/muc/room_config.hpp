@@ -25,14 +25,14 @@ struct RoomConfig {
   std::string language;
   bool persistent = false;
   bool public_room = true;
-  bool change_subject = false;   // may participants change the subject?
-  bool allow_invites = false;    // may participants invite?
+  bool change_subject = false;  // may participants change the subject?
+  bool allow_invites = false;   // may participants invite?
   AllowPm allow_pm = AllowPm::anyone;
   bool members_only = false;
   bool moderated = false;
   bool password_protected = false;
   std::string password;
-  std::uint32_t max_users = 0;   // 0 = no limit
+  std::uint32_t max_users = 0;  // 0 = no limit
   WhoIs whois = WhoIs::moderators;
   RoleSet presence_broadcast;
   RoleSet get_member_list{true, true, false};

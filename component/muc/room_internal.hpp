@@ -14,13 +14,13 @@ std::string delay_stamp(Clock::time_point t);
 
 struct Room::PresenceSpec {
   bool unavailable = false;
-  std::vector<int> codes;       // to everyone
-  std::vector<int> self_codes;  // to the occupant itself, beside 110
-  std::string new_nick;         // 303: the item carries the new nick
-  std::string id;               // echoed on the self copy (XEP-0045 7.2.3)
-  const std::string* payload = nullptr;  // presence children (show, status, ...)
-  std::string item_children;    // <actor/>, <reason/> inside <item/>
-  std::string extra_x_xml;      // e.g. <destroy/> inside <x/>
+  std::vector<int> codes;                          // to everyone
+  std::vector<int> self_codes;                     // to the occupant itself, beside 110
+  std::string new_nick;                            // 303: the item carries the new nick
+  std::string id;                                  // echoed on the self copy (XEP-0045 7.2.3)
+  const std::string* payload = nullptr;            // presence children (show, status, ...)
+  std::string item_children;                       // <actor/>, <reason/> inside <item/>
+  std::string extra_x_xml;                         // e.g. <destroy/> inside <x/>
   std::optional<Affiliation> removed_affiliation;  // item affiliation on an exit, if changed
 };
 

@@ -33,7 +33,8 @@ std::variant<InviteChange, StanzaError> Room::decide_invite(const xmpp::Jid& fro
   // muc#roomconfig_allowinvites: occupants may invite; otherwise moderators only. In a
   // members-only room only admins and owners may invite, since the invitee becomes a member.
   bool may_invite = config_.allow_invites || inviter->role == Role::moderator;
-  if (config_.members_only && aff < Affiliation::admin && !config_.allow_invites) may_invite = false;
+  if (config_.members_only && aff < Affiliation::admin && !config_.allow_invites)
+    may_invite = false;
   if (!may_invite) return StanzaError::forbidden("You are not allowed to invite others here");
   InviteChange change;
   change.inviter = from;

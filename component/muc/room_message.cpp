@@ -61,8 +61,8 @@ std::variant<SubjectChange, StanzaError> Room::decide_subject(const xmpp::Jid& f
     return StanzaError::not_acceptable("Only occupants are allowed to send messages to the room");
   }
   // XEP-0045 8.1: moderators, and participants where the room allows it; never visitors.
-  bool allowed = o->role == Role::moderator ||
-                 (config_.change_subject && o->role >= Role::participant);
+  bool allowed =
+      o->role == Role::moderator || (config_.change_subject && o->role >= Role::participant);
   if (!allowed) {
     return StanzaError::forbidden("You are not allowed to change the subject of this room");
   }
@@ -81,7 +81,9 @@ History::Entry Room::history_entry(const xml::Element& with_delay, Clock::time_p
   return {at, std::move(prepared), chars};
 }
 
-void Room::remember(History::Entry entry) { history_.add(std::move(entry), config_.history_length); }
+void Room::remember(History::Entry entry) {
+  history_.add(std::move(entry), config_.history_length);
+}
 
 std::shared_ptr<const xml::Prepared> Room::subject_message() const {
   // 7.2.16: a groupchat message with <subject/> and no body; empty when none is set.

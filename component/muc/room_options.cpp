@@ -24,7 +24,10 @@ std::optional<std::uint32_t> parse_uint(std::string_view v) {
 }
 
 OptionDescriptor bool_option(std::string_view var, std::string_view label, bool RoomConfig::*m) {
-  return {var, "boolean", label, {},
+  return {var,
+          "boolean",
+          label,
+          {},
           [m](const RoomConfig& c) { return std::vector<std::string>{(c.*m) ? "1" : "0"}; },
           [m](RoomConfig& c, const std::vector<std::string>& v) {
             auto b = parse_bool(v);
@@ -35,7 +38,10 @@ OptionDescriptor bool_option(std::string_view var, std::string_view label, bool 
 
 OptionDescriptor text_option(std::string_view var, std::string_view type, std::string_view label,
                              std::string RoomConfig::*m, std::size_t max_len) {
-  return {var, type, label, {},
+  return {var,
+          type,
+          label,
+          {},
           [m](const RoomConfig& c) { return std::vector<std::string>{c.*m}; },
           [m, max_len](RoomConfig& c, const std::vector<std::string>& v) {
             if (v.size() > 1) return false;
@@ -70,8 +76,11 @@ std::optional<RoleSet> parse_roles(const std::vector<std::string>& values) {
   return s;
 }
 
-OptionDescriptor roles_option(std::string_view var, std::string_view label, RoleSet RoomConfig::*m) {
-  return {var, "list-multi", label,
+OptionDescriptor roles_option(std::string_view var, std::string_view label,
+                              RoleSet RoomConfig::*m) {
+  return {var,
+          "list-multi",
+          label,
           {{"moderator", "Moderator"}, {"participant", "Participant"}, {"visitor", "Visitor"}},
           [m](const RoomConfig& c) { return roles_of(c.*m); },
           [m](RoomConfig& c, const std::vector<std::string>& v) {
@@ -85,8 +94,8 @@ constexpr std::string_view kPmValues[] = {"anyone", "participants", "moderators"
 
 std::vector<OptionDescriptor> build_options() {
   std::vector<OptionDescriptor> o;
-  o.push_back(text_option("muc#roomconfig_roomname", "text-single", "Room name",
-                          &RoomConfig::name, 256));
+  o.push_back(
+      text_option("muc#roomconfig_roomname", "text-single", "Room name", &RoomConfig::name, 256));
   o.push_back(text_option("muc#roomconfig_roomdesc", "text-single", "Room description",
                           &RoomConfig::description, 1024));
   o.push_back(text_option("muc#roomconfig_lang", "text-single", "Natural language",
@@ -99,9 +108,13 @@ std::vector<OptionDescriptor> build_options() {
                           &RoomConfig::change_subject));
   o.push_back(bool_option("muc#roomconfig_allowinvites", "Allow occupants to invite others",
                           &RoomConfig::allow_invites));
-  o.push_back({"muc#roomconfig_allowpm", "list-single", "Who may send private messages",
-               {{"anyone", "Anyone"}, {"participants", "Participants"},
-                {"moderators", "Moderators"}, {"none", "Nobody"}},
+  o.push_back({"muc#roomconfig_allowpm",
+               "list-single",
+               "Who may send private messages",
+               {{"anyone", "Anyone"},
+                {"participants", "Participants"},
+                {"moderators", "Moderators"},
+                {"none", "Nobody"}},
                [](const RoomConfig& c) {
                  return std::vector<std::string>{
                      std::string(kPmValues[static_cast<int>(c.allow_pm)])};
@@ -118,18 +131,24 @@ std::vector<OptionDescriptor> build_options() {
                }});
   o.push_back(bool_option("muc#roomconfig_membersonly", "Make room members-only",
                           &RoomConfig::members_only));
-  o.push_back(bool_option("muc#roomconfig_moderatedroom", "Make room moderated",
-                          &RoomConfig::moderated));
+  o.push_back(
+      bool_option("muc#roomconfig_moderatedroom", "Make room moderated", &RoomConfig::moderated));
   o.push_back(bool_option("muc#roomconfig_passwordprotectedroom", "Password required to enter",
                           &RoomConfig::password_protected));
   o.push_back(text_option("muc#roomconfig_roomsecret", "text-private", "Password",
                           &RoomConfig::password, 256));
-  o.push_back({"muc#roomconfig_maxusers", "list-single", "Maximum number of occupants",
-               {{"10", "10"}, {"20", "20"}, {"30", "30"}, {"50", "50"}, {"100", "100"},
+  o.push_back({"muc#roomconfig_maxusers",
+               "list-single",
+               "Maximum number of occupants",
+               {{"10", "10"},
+                {"20", "20"},
+                {"30", "30"},
+                {"50", "50"},
+                {"100", "100"},
                 {"none", "No limit"}},
                [](const RoomConfig& c) {
-                 return std::vector<std::string>{
-                     c.max_users == 0 ? std::string("none") : std::to_string(c.max_users)};
+                 return std::vector<std::string>{c.max_users == 0 ? std::string("none")
+                                                                  : std::to_string(c.max_users)};
                },
                [](RoomConfig& c, const std::vector<std::string>& v) {
                  // Any positive number is accepted, not only the listed choices: the
@@ -144,7 +163,9 @@ std::vector<OptionDescriptor> build_options() {
                  c.max_users = *n;
                  return true;
                }});
-  o.push_back({"muc#roomconfig_whois", "list-single", "Who may discover real JIDs",
+  o.push_back({"muc#roomconfig_whois",
+               "list-single",
+               "Who may discover real JIDs",
                {{"moderators", "Moderators only"}, {"anyone", "Anyone"}},
                [](const RoomConfig& c) {
                  return std::vector<std::string>{c.whois == WhoIs::anyone ? "anyone"
@@ -161,11 +182,12 @@ std::vector<OptionDescriptor> build_options() {
                  }
                  return true;
                }});
-  o.push_back(roles_option("muc#roomconfig_presencebroadcast",
-                           "Roles whose presence is broadcast", &RoomConfig::presence_broadcast));
+  o.push_back(roles_option("muc#roomconfig_presencebroadcast", "Roles whose presence is broadcast",
+                           &RoomConfig::presence_broadcast));
   o.push_back(roles_option("muc#roomconfig_getmemberlist", "Roles that may retrieve member list",
                            &RoomConfig::get_member_list));
-  o.push_back({"muc#roomconfig_historylength", "text-single",
+  o.push_back({"muc#roomconfig_historylength",
+               "text-single",
                "Number of past messages sent to new occupants",
                {},
                [](const RoomConfig& c) {
@@ -231,7 +253,8 @@ std::optional<RoomConfig> apply_config_form(const RoomConfig& current, const xml
 
 std::vector<int> config_change_codes(const RoomConfig& before, const RoomConfig& after) {
   std::vector<int> codes;
-  if (before.enable_logging != after.enable_logging) codes.push_back(after.enable_logging ? 170 : 171);
+  if (before.enable_logging != after.enable_logging)
+    codes.push_back(after.enable_logging ? 170 : 171);
   if (before.whois != after.whois) codes.push_back(after.whois == WhoIs::anyone ? 172 : 173);
   RoomConfig a = before;
   RoomConfig b = after;

@@ -20,8 +20,8 @@ struct FieldOption {
 };
 
 struct OptionDescriptor {
-  std::string_view var;    // e.g. "muc#roomconfig_roomname"
-  std::string_view type;   // XEP-0004 field type
+  std::string_view var;   // e.g. "muc#roomconfig_roomname"
+  std::string_view type;  // XEP-0004 field type
   std::string_view label;
   std::vector<FieldOption> options;  // list-single / list-multi choices
   std::function<std::vector<std::string>(const RoomConfig&)> get;

@@ -61,7 +61,8 @@ std::variant<OwnerChange, StanzaError> Room::decide_owner_set(const xmpp::Jid& f
     change.kind = OwnerChange::Kind::cancel;
     return change;
   }
-  if (type != "submit") return StanzaError::bad_request("The form must be of type submit or cancel");
+  if (type != "submit")
+    return StanzaError::bad_request("The form must be of type submit or cancel");
   std::optional<RoomConfig> next = apply_config_form(config_, *form);
   if (!next) return StanzaError::bad_request("A field of the form has an invalid value");
   change.config = std::move(*next);
@@ -76,8 +77,8 @@ std::optional<StanzaError> Room::decide_owner_lists(const xml::Element& form,
   // affiliation (to none), whoever is new gains it.
   change.affiliations.actor = change.actor;
   std::map<std::string, Affiliation> after = affiliations_;
-  for (auto [var, which] : {std::pair{kOwnersField, Affiliation::owner},
-                            std::pair{kAdminsField, Affiliation::admin}}) {
+  for (auto [var, which] :
+       {std::pair{kOwnersField, Affiliation::owner}, std::pair{kAdminsField, Affiliation::admin}}) {
     const xml::Element* field = nullptr;
     for (const xml::Element* f : form.children("field", ns::kData)) {
       if (f->attr_or("var") == var) field = f;
@@ -153,8 +154,10 @@ void Room::destroy(const DestroyRequest& request, Effects& fx) {
   // reason as the owner gave them), then the room is gone and its address free.
   xml::Element d("destroy", std::string(ns::kMucUser));
   if (!request.alternate.empty()) d.set_attr("jid", request.alternate);
-  if (!request.password.empty()) d.add_text_child("password", std::string(ns::kMucUser), request.password);
-  if (!request.reason.empty()) d.add_text_child("reason", std::string(ns::kMucUser), request.reason);
+  if (!request.password.empty())
+    d.add_text_child("password", std::string(ns::kMucUser), request.password);
+  if (!request.reason.empty())
+    d.add_text_child("reason", std::string(ns::kMucUser), request.reason);
   PresenceSpec spec;
   spec.unavailable = true;
   spec.removed_affiliation = Affiliation::none;

@@ -12,12 +12,9 @@ using xmpp::StanzaError;
 
 // XEP-0045 18.1: error conditions that mean the occupant's session is gone ("ghosts").
 bool means_gone(std::string_view condition) {
-  static constexpr std::string_view kGone[] = {"gone",
-                                               "item-not-found",
-                                               "recipient-unavailable",
-                                               "redirect",
-                                               "remote-server-not-found",
-                                               "remote-server-timeout"};
+  static constexpr std::string_view kGone[] = {
+      "gone",     "item-not-found",          "recipient-unavailable",
+      "redirect", "remote-server-not-found", "remote-server-timeout"};
   return std::find(std::begin(kGone), std::end(kGone), condition) != std::end(kGone);
 }
 
@@ -136,8 +133,8 @@ void Room::send_join_sequence(const Occupant& o, const xmpp::Jid& session, const
   self.payload = &o.payload_xml;
   self.id = p.id;
   if (config_.whois == WhoIs::anyone) self.self_codes.push_back(100);  // 7.2.4
-  if (config_.enable_logging) self.self_codes.push_back(170);         // 7.2.12
-  if (creating) self.self_codes.push_back(201);                       // 10.1.1
+  if (config_.enable_logging) self.self_codes.push_back(170);          // 7.2.12
+  if (creating) self.self_codes.push_back(201);                        // 10.1.1
   send_self_presence(o, session, self, fx);
   // 7.2.15: then the history, 7.2.16: then the subject.
   for (const History::Entry* e : history_.select(p.history, now)) fx.send(e->stanza, session.str());
@@ -205,8 +202,8 @@ void Room::on_bounce(const BounceIn& b, Effects& fx) {
   remove_session(b.from, {333}, {}, fx);
 }
 
-void Room::remove_session(const xmpp::Jid& session, std::vector<int> codes,
-                          std::string payload_xml, Effects& fx) {
+void Room::remove_session(const xmpp::Jid& session, std::vector<int> codes, std::string payload_xml,
+                          Effects& fx) {
   Occupant* o = occupant_by_session(session);
   nick_by_session_.erase(session.str());
   std::erase(o->sessions, session);

@@ -98,10 +98,16 @@ std::vector<StoreOp> Room::store_ops(const Change& change, StoreTime now) const 
       }
       case OwnerChange::Kind::destroy:
         if (!stored()) return ops;
-        ops.push_back(DestroyRoom{jid_str_, owner->destroy.reason, owner->destroy.alternate, actor,
-                                  now});
-        ops.push_back(Audit{jid_str_, actor, "destroy", {}, {}, owner->destroy.alternate,
-                            owner->destroy.reason, now});
+        ops.push_back(
+            DestroyRoom{jid_str_, owner->destroy.reason, owner->destroy.alternate, actor, now});
+        ops.push_back(Audit{jid_str_,
+                            actor,
+                            "destroy",
+                            {},
+                            {},
+                            owner->destroy.alternate,
+                            owner->destroy.reason,
+                            now});
         return ops;
       case OwnerChange::Kind::cancel:
         return ops;  // only a locked (never stored) room is affected
@@ -109,32 +115,32 @@ std::vector<StoreOp> Room::store_ops(const Change& change, StoreTime now) const 
   }
   if (!stored()) return ops;
   std::visit(
-      Overloaded{
-          [&](const AdminChange& c) {
-            affiliation_ops(c, jid_str_, now, ops);
-            std::string actor = c.actor.bare_str();
-            for (const RoleChange& r : c.roles) {
-              auto it = occupants_.find(r.nick);
-              std::string old = it == occupants_.end() ? "" : std::string(to_string(it->second.role));
-              ops.push_back(Audit{jid_str_, actor, "role", r.nick, old,
-                                  std::string(to_string(r.to)), r.reason, now});
-            }
-          },
-          [&](const RegistrationChange& c) {
-            ops.push_back(RegisterNick{jid_str_, c.jid, c.nick, now});
-            if (c.grant_membership) {
-              ops.push_back(SetAffiliation{jid_str_, c.jid, Affiliation::member,
-                                           "nick registration", c.jid, now});
-            }
-            ops.push_back(Audit{jid_str_, c.jid, "register", c.jid, {}, c.nick, {}, now});
-          },
-          [&](const InviteChange& c) {
-            affiliation_ops(c.memberships, jid_str_, now, ops, "invitation");
-          },
-          [&](const SubjectChange& c) {
-            ops.push_back(SetSubject{jid_str_, c.text, c.nick, c.actor.bare_str(), now});
-          },
-          [&](const OwnerChange&) {}},
+      Overloaded{[&](const AdminChange& c) {
+                   affiliation_ops(c, jid_str_, now, ops);
+                   std::string actor = c.actor.bare_str();
+                   for (const RoleChange& r : c.roles) {
+                     auto it = occupants_.find(r.nick);
+                     std::string old =
+                         it == occupants_.end() ? "" : std::string(to_string(it->second.role));
+                     ops.push_back(Audit{jid_str_, actor, "role", r.nick, old,
+                                         std::string(to_string(r.to)), r.reason, now});
+                   }
+                 },
+                 [&](const RegistrationChange& c) {
+                   ops.push_back(RegisterNick{jid_str_, c.jid, c.nick, now});
+                   if (c.grant_membership) {
+                     ops.push_back(SetAffiliation{jid_str_, c.jid, Affiliation::member,
+                                                  "nick registration", c.jid, now});
+                   }
+                   ops.push_back(Audit{jid_str_, c.jid, "register", c.jid, {}, c.nick, {}, now});
+                 },
+                 [&](const InviteChange& c) {
+                   affiliation_ops(c.memberships, jid_str_, now, ops, "invitation");
+                 },
+                 [&](const SubjectChange& c) {
+                   ops.push_back(SetSubject{jid_str_, c.text, c.nick, c.actor.bare_str(), now});
+                 },
+                 [&](const OwnerChange&) {}},
       change);
   return ops;
 }

@@ -32,8 +32,9 @@ Service::Service(ServiceConfig config, Store* store, Emit emit)
     : config_(std::move(config)), store_(store), emit_(std::move(emit)) {}
 
 std::size_t Service::room_count() const {
-  return static_cast<std::size_t>(std::count_if(
-      slots_.begin(), slots_.end(), [](const auto& entry) { return entry.second.room != nullptr; }));
+  return static_cast<std::size_t>(
+      std::count_if(slots_.begin(), slots_.end(),
+                    [](const auto& entry) { return entry.second.room != nullptr; }));
 }
 
 const Room* Service::find_room(const std::string& local) const {
@@ -62,13 +63,11 @@ void Service::handle(const xml::Element& stanza, Clock::time_point now, Effects&
   std::optional<Jid> to = Jid::parse(stanza.attr_or("to"));
   if (!from) return;  // nobody to answer: the server routed something it should not have
   if (!to) {
-    reply_error(stanza, StanzaError::jid_malformed("The recipient address is not a valid JID"),
-                fx);
+    reply_error(stanza, StanzaError::jid_malformed("The recipient address is not a valid JID"), fx);
     return;
   }
   if (to->domain() != config_.domain) {
-    reply_error(stanza, StanzaError::item_not_found("This component serves " + config_.domain),
-                fx);
+    reply_error(stanza, StanzaError::item_not_found("This component serves " + config_.domain), fx);
     return;
   }
   if (to->has_local()) {
@@ -173,9 +172,8 @@ void Service::handle_message(Slot& slot, const xml::Element& s, const Jid& from,
   if (error) reply_error(s, *error, fx);
 }
 
-std::optional<StanzaError> Service::room_message(Slot& slot, const xml::Element& s,
-                                                 const Jid& from, Clock::time_point now,
-                                                 Effects& fx) {
+std::optional<StanzaError> Service::room_message(Slot& slot, const xml::Element& s, const Jid& from,
+                                                 Clock::time_point now, Effects& fx) {
   // Messages of type normal to the room carry a muc#user invite or decline (XEP-0045 7.8)
   // or a muc#request form (7.13, 8.6).
   Room& room = *slot.room;
@@ -190,7 +188,8 @@ std::optional<StanzaError> Service::room_message(Slot& slot, const xml::Element&
   }
   if (const xml::Element* form = s.child("x", ns::kData)) {
     for (const xml::Element* f : form->children("field", ns::kData)) {
-      if (f->attr_or("var") == "FORM_TYPE" && f->child_text("value", ns::kData) == ns::kMucRequest) {
+      if (f->attr_or("var") == "FORM_TYPE" &&
+          f->child_text("value", ns::kData) == ns::kMucRequest) {
         return room.on_voice_request(from, *form, fx);
       }
     }

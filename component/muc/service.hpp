@@ -72,8 +72,8 @@ class Service {
                 Clock::time_point now, Effects& fx);
   void handle_presence(Slot& slot, const xml::Element& s, const xmpp::Jid& from,
                        const xmpp::Jid& to, Clock::time_point now, Effects& fx);
-  void handle_message(Slot& slot, const xml::Element& s, const xmpp::Jid& from,
-                      const xmpp::Jid& to, Clock::time_point now, Effects& fx);
+  void handle_message(Slot& slot, const xml::Element& s, const xmpp::Jid& from, const xmpp::Jid& to,
+                      Clock::time_point now, Effects& fx);
   std::optional<xmpp::StanzaError> room_message(Slot& slot, const xml::Element& s,
                                                 const xmpp::Jid& from, Clock::time_point now,
                                                 Effects& fx);

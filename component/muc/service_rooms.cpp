@@ -20,8 +20,8 @@ StanzaError database_unavailable() {
 
 }  // namespace
 
-void Service::route(const std::string& local, const xml::Element& s, const Jid& from,
-                    const Jid& to, Clock::time_point now, Effects& fx) {
+void Service::route(const std::string& local, const xml::Element& s, const Jid& from, const Jid& to,
+                    Clock::time_point now, Effects& fx) {
   auto it = slots_.find(local);
   if (it == slots_.end()) {
     it = slots_.emplace(local, Slot{}).first;
@@ -106,8 +106,8 @@ void Service::release(Slot& slot, Effects& fx) {
   }
 }
 
-bool Service::submit(Slot& slot, Change change, const xml::Element& request,
-                     Clock::time_point now, Effects& fx) {
+bool Service::submit(Slot& slot, Change change, const xml::Element& request, Clock::time_point now,
+                     Effects& fx) {
   Room& room = *slot.room;
   std::vector<StoreOp> ops;
   if (store_ != nullptr) ops = room.store_ops(change, now);
@@ -142,7 +142,8 @@ void Service::on_committed(const std::string& local, std::uint64_t barrier, bool
   } else {
     base::log_warn("commit failed in room {}; answering {} with resource-constraint", local,
                    request.name());
-    if (!xmpp::must_not_answer(request)) done.send(xmpp::error_reply(request, database_unavailable()));
+    if (!xmpp::must_not_answer(request))
+      done.send(xmpp::error_reply(request, database_unavailable()));
   }
   for (Held& h : slot.held) {
     if (h.barrier == barrier) {
@@ -176,7 +177,8 @@ void Service::on_loaded(const std::string& local, const Jid& room_jid,
     // what waited; the next stanza tries again.
     base::log_warn("could not load room {}: database unavailable", room_jid.str());
     for (const Waiting& w : slot.waiting) {
-      if (!xmpp::must_not_answer(w.stanza)) out.send(xmpp::error_reply(w.stanza, database_unavailable()));
+      if (!xmpp::must_not_answer(w.stanza))
+        out.send(xmpp::error_reply(w.stanza, database_unavailable()));
     }
     slots_.erase(it);
   } else {

@@ -83,9 +83,8 @@ struct Audit {
   StoreTime at;
 };
 
-using StoreOp =
-    std::variant<SaveRoom, SetAffiliation, SetSubject, DestroyRoom, RegisterNick, ArchiveMessage,
-                 Audit>;
+using StoreOp = std::variant<SaveRoom, SetAffiliation, SetSubject, DestroyRoom, RegisterNick,
+                             ArchiveMessage, Audit>;
 
 struct StoredAffiliation {
   Affiliation affiliation = Affiliation::none;

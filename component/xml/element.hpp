@@ -45,7 +45,9 @@ class Element {
   const std::vector<Element>& nodes() const { return children_; }
   std::vector<Element>& nodes() { return children_; }
   Element& add(Element child);
-  Element& add(std::string name, std::string ns) { return add(Element(std::move(name), std::move(ns))); }
+  Element& add(std::string name, std::string ns) {
+    return add(Element(std::move(name), std::move(ns)));
+  }
   // Adds a child element with only text content, returns *this for chaining.
   Element& add_text_child(std::string name, std::string ns, std::string text);
   void add_text(std::string text);

@@ -25,7 +25,7 @@ struct LinkConfig {
   std::string domain = "conference.localhost";  // the component's own name
   std::string secret;
   xml::Limits limits;
-  std::chrono::milliseconds keepalive{30000};     // whitespace ping after this much idle
+  std::chrono::milliseconds keepalive{30000};  // whitespace ping after this much idle
   std::chrono::milliseconds backoff_initial{250};
   std::chrono::milliseconds backoff_max{10000};
 };

@@ -31,10 +31,10 @@ class Jid {
   bool has_local() const { return !local_.empty(); }
   bool has_resource() const { return !resource_.empty(); }
 
-  Jid bare() const;                       // without resource
+  Jid bare() const;                                             // without resource
   Jid with_resource(std::string_view prepared_resource) const;  // resource assumed prepared
-  std::string str() const;                // full textual form
-  std::string bare_str() const;           // local@domain or domain
+  std::string str() const;                                      // full textual form
+  std::string bare_str() const;                                 // local@domain or domain
 
   bool operator==(const Jid&) const = default;
   auto operator<=>(const Jid&) const = default;

@@ -14,19 +14,41 @@ struct StanzaError {
   std::string_view condition;  // RFC 6120 8.3.3 element name, e.g. "item-not-found"
   std::string text;            // optional human-readable <text/>, empty = none
 
-  static StanzaError bad_request(std::string t = {}) { return {"modify", "bad-request", std::move(t)}; }
+  static StanzaError bad_request(std::string t = {}) {
+    return {"modify", "bad-request", std::move(t)};
+  }
   static StanzaError conflict(std::string t = {}) { return {"cancel", "conflict", std::move(t)}; }
   static StanzaError forbidden(std::string t = {}) { return {"auth", "forbidden", std::move(t)}; }
-  static StanzaError item_not_found(std::string t = {}) { return {"cancel", "item-not-found", std::move(t)}; }
-  static StanzaError jid_malformed(std::string t = {}) { return {"modify", "jid-malformed", std::move(t)}; }
-  static StanzaError not_acceptable(std::string t = {}) { return {"modify", "not-acceptable", std::move(t)}; }
-  static StanzaError not_allowed(std::string t = {}) { return {"cancel", "not-allowed", std::move(t)}; }
-  static StanzaError not_authorized(std::string t = {}) { return {"auth", "not-authorized", std::move(t)}; }
-  static StanzaError registration_required(std::string t = {}) { return {"auth", "registration-required", std::move(t)}; }
-  static StanzaError service_unavailable(std::string t = {}) { return {"cancel", "service-unavailable", std::move(t)}; }
-  static StanzaError feature_not_implemented(std::string t = {}) { return {"cancel", "feature-not-implemented", std::move(t)}; }
-  static StanzaError internal_server_error(std::string t = {}) { return {"wait", "internal-server-error", std::move(t)}; }
-  static StanzaError resource_constraint(std::string t = {}) { return {"wait", "resource-constraint", std::move(t)}; }
+  static StanzaError item_not_found(std::string t = {}) {
+    return {"cancel", "item-not-found", std::move(t)};
+  }
+  static StanzaError jid_malformed(std::string t = {}) {
+    return {"modify", "jid-malformed", std::move(t)};
+  }
+  static StanzaError not_acceptable(std::string t = {}) {
+    return {"modify", "not-acceptable", std::move(t)};
+  }
+  static StanzaError not_allowed(std::string t = {}) {
+    return {"cancel", "not-allowed", std::move(t)};
+  }
+  static StanzaError not_authorized(std::string t = {}) {
+    return {"auth", "not-authorized", std::move(t)};
+  }
+  static StanzaError registration_required(std::string t = {}) {
+    return {"auth", "registration-required", std::move(t)};
+  }
+  static StanzaError service_unavailable(std::string t = {}) {
+    return {"cancel", "service-unavailable", std::move(t)};
+  }
+  static StanzaError feature_not_implemented(std::string t = {}) {
+    return {"cancel", "feature-not-implemented", std::move(t)};
+  }
+  static StanzaError internal_server_error(std::string t = {}) {
+    return {"wait", "internal-server-error", std::move(t)};
+  }
+  static StanzaError resource_constraint(std::string t = {}) {
+    return {"wait", "resource-constraint", std::move(t)};
+  }
 };
 
 // The error reply to `original`: same element name and id, from/to swapped, type='error',

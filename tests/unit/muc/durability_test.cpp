@@ -26,7 +26,8 @@ class Durability : public ::testing::Test {
   void SetUp() override {
     h.join("alice@localhost/a", kRoom + "/Alice", kJoin);
     store.finish_load(std::nullopt);  // no such room in the database: created
-    h.send("<iq from='alice@localhost/a' to='" + kRoom + "' type='set' id='cfg'>"
+    h.send("<iq from='alice@localhost/a' to='" + kRoom +
+           "' type='set' id='cfg'>"
            "<query xmlns='http://jabber.org/protocol/muc#owner'><x xmlns='jabber:x:data' "
            "type='submit'><field var='muc#roomconfig_persistentroom'><value>1</value></field>"
            "</x></query></iq>");
@@ -37,7 +38,8 @@ class Durability : public ::testing::Test {
   }
 
   std::vector<std::string> ban_bob() {
-    return h.send("<iq from='alice@localhost/a' to='" + kRoom + "' type='set' id='ban'>"
+    return h.send("<iq from='alice@localhost/a' to='" + kRoom +
+                  "' type='set' id='ban'>"
                   "<query xmlns='http://jabber.org/protocol/muc#admin'><item affiliation='outcast' "
                   "jid='bob@localhost'/></query></iq>");
   }
@@ -93,7 +95,8 @@ TEST_F(Durability, StanzasWaitBehindACommitAndKeepTheirOrder) {
 }
 
 TEST_F(Durability, LoggedMessageIsBroadcastAfterItsArchiveCommit) {
-  h.send("<iq from='alice@localhost/a' to='" + kRoom + "' type='set' id='log'>"
+  h.send("<iq from='alice@localhost/a' to='" + kRoom +
+         "' type='set' id='log'>"
          "<query xmlns='http://jabber.org/protocol/muc#owner'><x xmlns='jabber:x:data' "
          "type='submit'><field var='muc#roomconfig_enablelogging'><value>1</value></field>"
          "</x></query></iq>");
