@@ -5,10 +5,12 @@ room got created), so that a test's own assertions stay the precise ones.
 """
 from __future__ import annotations
 
-from typing import List, Optional
+import xml.etree.ElementTree as ET
+from typing import Dict, List, Optional
 
 from .client import DEFAULT_TIMEOUT, Client
-from .stanza import NS_MUC_OWNER, Stanza, bare, data_form_submit, join_xml, new_id
+from .stanza import (NS_DATA, NS_MUC_ADMIN, NS_MUC_OWNER, NS_MUC_USER, ET_escape, Stanza, attr,
+                     bare, data_form_submit, join_xml, new_id, q)
 
 ROOMCONFIG = "http://jabber.org/protocol/muc#roomconfig"
 
@@ -64,11 +66,11 @@ async def join(client: Client, occupant: str, history: Optional[dict] = None,
 
 
 async def enter(client: Client, occupant: str, history: Optional[dict] = None,
-                timeout: float = DEFAULT_TIMEOUT) -> Stanza:
+                timeout: float = DEFAULT_TIMEOUT, password: Optional[str] = None) -> Stanza:
     """Sends a join and returns the self-presence (status 110), or the presence error."""
     room = bare(occupant)
     sid = new_id("join")
-    client.send(join_xml(occupant, sid, history=history))
+    client.send(join_xml(occupant, sid, history=history, password=password))
     return await client.expect(lambda s: self_presence(room)(s) or error_from(occupant, "presence")(s),
                                f"the self-presence (110) or an error from {occupant}", timeout)
 
@@ -102,3 +104,62 @@ async def presences(client: Client, room: str, count: int, timeout: float = DEFA
     """The next `count` presences from the room's occupants, in arrival order."""
     return await client.collect(lambda s: s.is_presence and bare(s.frm) == room, count,
                                 f"presences from {room}", timeout)
+
+
+# -- muc#admin / muc#owner ------------------------------------------------------------------
+def admin_item(reason: Optional[str] = None, **attrs: str) -> str:
+    """A muc#admin <item/>: admin_item(nick='Bob', role='none', reason='...')."""
+    a = "".join(f" {k}={attr(v)}" for k, v in attrs.items())
+    inner = f"<reason>{ET_escape(reason)}</reason>" if reason is not None else ""
+    return f"<item{a}>{inner}</item>" if inner else f"<item{a}/>"
+
+
+async def admin_set(client: Client, room: str, *items: str,
+                    timeout: float = DEFAULT_TIMEOUT) -> Stanza:
+    """muc#admin iq set with the given <item/>s (see admin_item); returns the iq reply."""
+    return await client.iq(room, "set", f"<query xmlns='{NS_MUC_ADMIN}'>{''.join(items)}</query>",
+                           timeout)
+
+
+async def admin_get(client: Client, room: str, timeout: float = DEFAULT_TIMEOUT,
+                    **attrs: str) -> Stanza:
+    """muc#admin iq get for a list: admin_get(c, room, affiliation='outcast')."""
+    return await client.iq(room, "get", f"<query xmlns='{NS_MUC_ADMIN}'>{admin_item(**attrs)}</query>",
+                           timeout)
+
+
+def admin_items(reply: Stanza) -> List[dict]:
+    """Attributes of the <item/>s in a muc#admin result."""
+    return [dict(i.attrib) for i in reply.findall(f"{q(NS_MUC_ADMIN, 'query')}/{q(NS_MUC_ADMIN, 'item')}")]
+
+
+async def get_config(client: Client, room: str, timeout: float = DEFAULT_TIMEOUT) -> Stanza:
+    """muc#owner iq get (the configuration form); returns the iq reply."""
+    return await client.iq(room, "get", f"<query xmlns='{NS_MUC_OWNER}'/>", timeout)
+
+
+def form_values(el: Optional[ET.Element]) -> Dict[str, List[str]]:
+    """var -> values of a jabber:x:data form: the element itself or the first form below it."""
+    if el is None:
+        return {}
+    form = el if el.tag == q(NS_DATA, "x") else el.find(f".//{q(NS_DATA, 'x')}")
+    if form is None:
+        return {}
+    return {f.get("var"): [v.text or "" for v in f.findall(q(NS_DATA, "value"))]
+            for f in form.findall(q(NS_DATA, "field"))}
+
+
+def muc_user_child(s: Stanza, *path: str) -> Optional[ET.Element]:
+    """An element under the stanza's muc#user <x/>: muc_user_child(s, 'item', 'actor')."""
+    el = s.muc_user
+    for name in path:
+        if el is None:
+            return None
+        el = el.find(q(NS_MUC_USER, name))
+    return el
+
+
+def room_status_message(room: str, code: int):
+    """A groupchat message from the room's bare JID carrying muc#user status `code`."""
+    return lambda s: (s.is_message and s.frm == room and s.type == "groupchat"
+                      and code in s.statuses)
