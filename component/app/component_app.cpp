@@ -27,7 +27,10 @@ muc::ServiceConfig service_config(const Config& c) {
 }
 
 ComponentApp::ComponentApp(uv_loop_t* loop, const Config& config)
-    : loop_(loop), service_(service_config(config)), link_(loop, config.link, *this) {
+    : loop_(loop),
+      store_(config.db_uri.empty() ? nullptr : std::make_unique<db::PgStore>(loop, config.db_uri)),
+      service_(service_config(config), store_.get(), [this](muc::Effects& fx) { send(fx); }),
+      link_(loop, config.link, *this) {
   uv_signal_init(loop_, &sigint_);
   uv_signal_init(loop_, &sigterm_);
   sigint_.data = this;
@@ -59,6 +62,9 @@ void ComponentApp::shutdown(int exit_code) {
   link_.stop([this] {
     uv_close(reinterpret_cast<uv_handle_t*>(&sigint_), nullptr);
     uv_close(reinterpret_cast<uv_handle_t*>(&sigterm_), nullptr);
+    // Commits already queued finish (their clients were not answered yet, and the link is
+    // gone, but what was decided is made durable or reported failed in the log).
+    if (store_) store_->close();
   });
 }
 
@@ -69,6 +75,10 @@ void ComponentApp::on_link_up() {
 void ComponentApp::on_stanza(xml::Element stanza) {
   muc::Effects fx;
   service_.handle(stanza, std::chrono::system_clock::now(), fx);
+  send(fx);
+}
+
+void ComponentApp::send(muc::Effects& fx) {
   for (const muc::Outbound& o : fx.out) link_.send(*o.stanza, o.to);
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "app/config.hpp"
+#include "db/pg_store.hpp"
 #include "muc/service.hpp"
 #include "xmpp/component_link.hpp"
 
@@ -21,6 +22,7 @@ class ComponentApp final : public xmpp::ComponentLink::Listener {
   ComponentApp(const ComponentApp&) = delete;
   ComponentApp& operator=(const ComponentApp&) = delete;
 
+  // The database (config.db_uri) must be migrated already (migrate_database).
   // Runs until SIGINT/SIGTERM (exit code 0) or a fatal link error (exit code 1).
   int run();
 
@@ -32,8 +34,10 @@ class ComponentApp final : public xmpp::ComponentLink::Listener {
  private:
   static void on_signal(uv_signal_t* handle, int signum);
   void shutdown(int exit_code);
+  void send(muc::Effects& fx);
 
   uv_loop_t* loop_;
+  std::unique_ptr<db::PgStore> store_;  // null without --db: rooms in memory only
   muc::Service service_;
   xmpp::ComponentLink link_;
   uv_signal_t sigint_{};

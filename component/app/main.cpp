@@ -8,6 +8,7 @@
 
 #include "app/component_app.hpp"
 #include "app/config.hpp"
+#include "app/database.hpp"
 #include "base/log.hpp"
 
 int main(int argc, char** argv) {
@@ -21,6 +22,13 @@ int main(int argc, char** argv) {
   base::set_log_level(config.log_level);
   base::log_info("muc-component serving {} through {}:{}", config.link.domain, config.link.host,
                  config.link.port);
+
+  if (!config.db_uri.empty()) {
+    if (auto error = app::migrate_database(config.db_uri)) {
+      std::fprintf(stderr, "muc-component: %s\n", error->c_str());
+      return 1;
+    }
+  }
 
   uv_loop_t loop;
   uv_loop_init(&loop);

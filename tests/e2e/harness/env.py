@@ -200,6 +200,8 @@ class E2E:
             if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
                 raise RuntimeError(f"MUC_COMPONENT_BIN={self.binary!r}: not an executable file")
         self.workdir = Path(tempfile.mkdtemp(prefix="muc-e2e."))
+        # mkdtemp makes it 0700; PostgreSQL runs as the postgres user and must reach pg/.
+        self.workdir.chmod(0o755)
         component_domain = self.domain if self.domain != PROSODY_MUC_DOMAIN else "conference.localhost"
         self.prosody = Prosody(self.workdir / "prosody", component_domain,
                                log_level=os.environ.get("MUC_E2E_PROSODY_LOG_LEVEL", "debug"))
