@@ -28,6 +28,10 @@ struct LinkConfig {
   std::chrono::milliseconds keepalive{30000};  // whitespace ping after this much idle
   std::chrono::milliseconds backoff_initial{250};
   std::chrono::milliseconds backoff_max{10000};
+  // Bytes handed to the socket but not yet taken by the kernel: past this the server is not
+  // reading (or far too slowly), and the link is dropped and re-established rather than
+  // grow without bound.
+  std::size_t max_queued_bytes = 64 * 1024 * 1024;
 };
 
 class ComponentLink {

@@ -174,6 +174,12 @@ void ComponentLink::Impl::on_flush(uv_prepare_t* p) {
   uv_prepare_stop(p);
   if (self->conn == nullptr || !self->conn->connected || self->out.empty()) return;
   self->write(self->conn, std::exchange(self->out, std::string()));
+  if (self->conn == nullptr) return;  // the write failed and the connection is being dropped
+  std::size_t backlog = uv_stream_get_write_queue_size(as_stream(&self->conn->tcp));
+  if (backlog > self->cfg.max_queued_bytes) {
+    self->lose("the server is not reading: " + std::to_string(backlog) + " bytes queued");
+    return;
+  }
   if (self->state == LinkState::up) self->arm_keepalive();
 }
 

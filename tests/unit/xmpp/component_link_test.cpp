@@ -284,6 +284,20 @@ TEST_F(LinkTest, ReconnectsAfterTheServerClosesTheSocket) {
   EXPECT_TRUE(link_->up());
 }
 
+TEST_F(LinkTest, DropsAndReconnectsWhenTheServerStopsReading) {
+  config_.max_queued_bytes = 256 * 1024;
+  start_and_wait_up();
+  server_->stop_reading(server_->last());
+  // Far more than the kernel's socket buffers hold: the backlog must pass the bound.
+  std::string body(16 * 1024, 'x');
+  for (int turn = 0; turn < 200 && listener_.downs == 0; ++turn) {
+    for (int i = 0; i < 64; ++i) link_->send(message("user@localhost/r", body));
+    uv_run(&loop_, UV_RUN_NOWAIT);
+  }
+  ASSERT_TRUE(run_until([&] { return listener_.downs == 1; }));
+  ASSERT_TRUE(run_until([&] { return listener_.ups == 2; }));
+}
+
 TEST_F(LinkTest, ReconnectsAfterAServerStreamError) {
   start_and_wait_up();
   auto& client = server_->last();

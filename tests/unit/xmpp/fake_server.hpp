@@ -50,6 +50,9 @@ class FakeServer {
     port_ = ntohs(reinterpret_cast<sockaddr_in*>(&ss)->sin_port);
   }
 
+  // Stops reading from a client: its bytes pile up in the kernel, then in its sender.
+  void stop_reading(Client& c) { uv_read_stop(reinterpret_cast<uv_stream_t*>(&c.tcp)); }
+
   // Closes every handle; the loop must run afterwards for the close callbacks.
   void close() {
     if (closed_) return;
