@@ -261,7 +261,12 @@ TEST_F(LinkTest, SendFromATimerCallbackLeavesBeforeTheLoopBlocks) {
   const std::uint64_t t0 = uv_now(&loop_);
   ASSERT_TRUE(run_until([&] { return client.received.find("from a timer") != std::string::npos; }));
   EXPECT_LT(uv_now(&loop_) - t0, 1000u);  // not held until the 5 s guard woke the loop
-  uv_close(reinterpret_cast<uv_handle_t*>(&timer), nullptr);
+  // The timer lives on this stack frame: its close must complete before the frame ends.
+  bool closed = false;
+  timer.data = &closed;
+  uv_close(reinterpret_cast<uv_handle_t*>(&timer),
+           [](uv_handle_t* h) { *static_cast<bool*>(h->data) = true; });
+  ASSERT_TRUE(run_until([&] { return closed; }));
 }
 
 TEST_F(LinkTest, StanzasSentWhileDownAreDropped) {
