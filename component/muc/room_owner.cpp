@@ -120,6 +120,8 @@ void Room::apply_owner(const OwnerChange& change, Effects& fx) {
       break;
   }
   bool became_members_only = !config_.members_only && change.config.members_only;
+  // 10.1.3: the initial configuration creates the room; there is nothing to announce yet.
+  bool initial = locked_;
   config_ = change.config;
   history_.trim(config_.history_length);
   // 10.1.2 / 10.1.3: an empty submit accepts the defaults (instant room); either way the
@@ -136,7 +138,7 @@ void Room::apply_owner(const OwnerChange& change, Effects& fx) {
       remove_occupant(nick, {322}, Affiliation::none, {}, fx);
     }
   }
-  if (!change.codes.empty()) announce_config_change(change.codes, fx);
+  if (!change.codes.empty() && !initial) announce_config_change(change.codes, fx);
 }
 
 void Room::announce_config_change(const std::vector<int>& codes, Effects& fx) {
