@@ -90,7 +90,30 @@ OptionDescriptor roles_option(std::string_view var, std::string_view label,
           }};
 }
 
-constexpr std::string_view kPmValues[] = {"anyone", "participants", "moderators", "none"};
+// A list-single field over an enum whose values are, in order, the options' values.
+template <typename E>
+OptionDescriptor enum_option(std::string_view var, std::string_view label,
+                             std::vector<FieldOption> options, E RoomConfig::*m) {
+  std::vector<FieldOption> values = options;
+  return {
+      var,
+      "list-single",
+      label,
+      std::move(options),
+      [m, values](const RoomConfig& c) {
+        return std::vector<std::string>{std::string(values[static_cast<std::size_t>(c.*m)].value)};
+      },
+      [m, values](RoomConfig& c, const std::vector<std::string>& v) {
+        if (v.size() != 1) return false;
+        for (std::size_t i = 0; i < values.size(); ++i) {
+          if (v[0] == values[i].value) {
+            c.*m = static_cast<E>(i);
+            return true;
+          }
+        }
+        return false;
+      }};
+}
 
 std::vector<OptionDescriptor> build_options() {
   std::vector<OptionDescriptor> o;
@@ -108,27 +131,12 @@ std::vector<OptionDescriptor> build_options() {
                           &RoomConfig::change_subject));
   o.push_back(bool_option("muc#roomconfig_allowinvites", "Allow occupants to invite others",
                           &RoomConfig::allow_invites));
-  o.push_back({"muc#roomconfig_allowpm",
-               "list-single",
-               "Who may send private messages",
-               {{"anyone", "Anyone"},
-                {"participants", "Participants"},
-                {"moderators", "Moderators"},
-                {"none", "Nobody"}},
-               [](const RoomConfig& c) {
-                 return std::vector<std::string>{
-                     std::string(kPmValues[static_cast<int>(c.allow_pm)])};
-               },
-               [](RoomConfig& c, const std::vector<std::string>& v) {
-                 if (v.size() != 1) return false;
-                 for (int i = 0; i < 4; ++i) {
-                   if (v[0] == kPmValues[i]) {
-                     c.allow_pm = static_cast<AllowPm>(i);
-                     return true;
-                   }
-                 }
-                 return false;
-               }});
+  o.push_back(enum_option<AllowPm>("muc#roomconfig_allowpm", "Who may send private messages",
+                                   {{"anyone", "Anyone"},
+                                    {"participants", "Participants"},
+                                    {"moderators", "Moderators"},
+                                    {"none", "Nobody"}},
+                                   &RoomConfig::allow_pm));
   o.push_back(bool_option("muc#roomconfig_membersonly", "Make room members-only",
                           &RoomConfig::members_only));
   o.push_back(
@@ -163,25 +171,9 @@ std::vector<OptionDescriptor> build_options() {
                  c.max_users = *n;
                  return true;
                }});
-  o.push_back({"muc#roomconfig_whois",
-               "list-single",
-               "Who may discover real JIDs",
-               {{"moderators", "Moderators only"}, {"anyone", "Anyone"}},
-               [](const RoomConfig& c) {
-                 return std::vector<std::string>{c.whois == WhoIs::anyone ? "anyone"
-                                                                          : "moderators"};
-               },
-               [](RoomConfig& c, const std::vector<std::string>& v) {
-                 if (v.size() != 1) return false;
-                 if (v[0] == "anyone") {
-                   c.whois = WhoIs::anyone;
-                 } else if (v[0] == "moderators") {
-                   c.whois = WhoIs::moderators;
-                 } else {
-                   return false;
-                 }
-                 return true;
-               }});
+  o.push_back(enum_option<WhoIs>("muc#roomconfig_whois", "Who may discover real JIDs",
+                                 {{"moderators", "Moderators only"}, {"anyone", "Anyone"}},
+                                 &RoomConfig::whois));
   o.push_back(roles_option("muc#roomconfig_presencebroadcast", "Roles whose presence is broadcast",
                            &RoomConfig::presence_broadcast));
   o.push_back(roles_option("muc#roomconfig_getmemberlist", "Roles that may retrieve member list",
