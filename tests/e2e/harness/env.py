@@ -17,6 +17,7 @@ Settings (environment):
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shlex
 import shutil
@@ -25,7 +26,7 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
-from typing import Dict, Optional
+from typing import Dict, List, Optional
 
 from .client import Client
 
@@ -157,6 +158,23 @@ class Component:
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
+    def signal_and_wait(self, sig: int, timeout: float) -> int:
+        """Sends `sig` to this process (only this PID) and waits for it to exit. Returns
+        its status (negative: killed by that signal). If it has not exited after
+        `timeout` seconds it is killed (SIGKILL) and RuntimeError is raised."""
+        if self.proc is None:
+            raise RuntimeError("the component was never started")
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                raise RuntimeError(f"muc-component did not exit within {timeout}s of signal "
+                                   f"{signal.Signals(sig).name}; killed it") from None
+        return self.proc.returncode
+
     def stop(self, timeout: float = 5.0) -> Optional[int]:
         if self.proc is None:
             return None
@@ -274,6 +292,74 @@ class E2E:
         finally:
             await probe.close(timeout=0.5)
 
+    # -- persistence tests: restarting the component and PostgreSQL, SQL ---------------
+    async def kill_component(self, sig: int = signal.SIGTERM, timeout: float = 30.0) -> int:
+        """Sends `sig` to the component process and waits (without blocking the event loop)
+        until it has exited. Returns its exit status; -N means killed by signal N.
+        SIGTERM is the orderly shutdown; SIGKILL is a crash."""
+        if not self.component:
+            raise RuntimeError("no component was started by this session")
+        return await asyncio.to_thread(self.component.signal_and_wait, sig, timeout)
+
+    async def relaunch_component(self, timeout: Optional[float] = None) -> None:
+        """Starts the (exited) component again with the same command line and log file, and
+        waits until it is attached (timeout: MUC_E2E_ATTACH_TIMEOUT by default)."""
+        if not self.component:
+            raise RuntimeError("no component was started by this session")
+        if self.component.alive():
+            raise RuntimeError("the component is still running")
+        with open(self.component.log, "ab") as out:
+            out.write(b"\n===== e2e: component started again =====\n")
+        self.component.start()
+        await self.wait_attached(self.attach_timeout if timeout is None else timeout)
+
+    async def restart_component(self, timeout: Optional[float] = None) -> int:
+        """Orderly restart: SIGTERM, wait for the exit, start again, wait until attached.
+        Returns the exit status of the stopped process (0 expected)."""
+        status = await self.kill_component(signal.SIGTERM)
+        await self.relaunch_component(timeout)
+        return status
+
+    async def stop_postgres(self) -> None:
+        """Fast shutdown of the session's PostgreSQL (scripts/lib/postgres.sh stop)."""
+        if not self.postgres:
+            raise RuntimeError("no PostgreSQL in this session (MUC_E2E_DB is not 1)")
+        await asyncio.to_thread(self.postgres.stop)
+
+    async def start_postgres(self) -> None:
+        """Starts the session's PostgreSQL again, same data directory and port."""
+        if not self.postgres:
+            raise RuntimeError("no PostgreSQL in this session (MUC_E2E_DB is not 1)")
+        port = self.postgres.state.get("PG_PORT")
+        await asyncio.to_thread(self.postgres.start)
+        if self.postgres.state.get("PG_PORT") != port:
+            raise RuntimeError(f"PostgreSQL came back on port {self.postgres.state.get('PG_PORT')}, "
+                               f"not {port}")
+
+    def sql(self, query: str, **params: str) -> List[dict]:
+        """Runs one SELECT through psql on the session's database and returns its rows as
+        dicts (through json: booleans, NULL -> None, arrays -> lists, timestamps -> str).
+        Parameters are psql variables, quoted as literals: sql("... WHERE room = :'room'",
+        room=jid)."""
+        if not self.postgres:
+            raise RuntimeError("no PostgreSQL in this session (MUC_E2E_DB is not 1)")
+        st = self.postgres.state
+        psql = os.path.join(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"), "psql")
+        if not os.access(psql, os.X_OK):
+            psql = shutil.which("psql") or "psql"
+        cmd = [psql, "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1",
+               "-p", st["PG_PORT"], "-U", "postgres", "-d", st["PG_DB"]]
+        for name, value in params.items():
+            cmd += ["-v", f"{name}={value}"]
+        body = query.strip().rstrip(";")
+        script = f"SELECT coalesce(json_agg(row_to_json(q)), '[]'::json) FROM (\n{body}\n) q;\n"
+        p = subprocess.run(cmd, input=script, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True, timeout=30, env={**os.environ, "PGCONNECT_TIMEOUT": "5"})
+        if p.returncode != 0:
+            raise RuntimeError(f"psql failed (exit {p.returncode}): {p.stderr.strip()}\n"
+                               f"query: {body}\nparams: {params}")
+        return json.loads(p.stdout)
+
     # -- diagnostics ------------------------------------------------------------------
     def logs(self) -> Dict[str, Path]:
         out = {}
@@ -292,6 +378,18 @@ class E2E:
         for name, path in self.logs().items():
             parts.append(f"----- {name} log, last {lines} lines ({path}) -----\n{tail(path, lines)}")
         return "\n".join(parts)
+
+
+def persistence_skip_reason() -> Optional[str]:
+    """Why the persistence tests cannot run in this session (None: they can). They need a
+    component started by the session (to restart and kill it) with PostgreSQL."""
+    domain = os.environ.get("MUC_E2E_DOMAIN", "conference.localhost")
+    default_start = "0" if domain == PROSODY_MUC_DOMAIN else "1"
+    if not _truthy(os.environ.get("MUC_E2E_START_COMPONENT", default_start)):
+        return "persistence tests restart the component: no component is started (MUC_E2E_START_COMPONENT=0)"
+    if not _truthy(os.environ.get("MUC_E2E_DB")):
+        return "persistence tests need PostgreSQL: set MUC_E2E_DB=1"
+    return None
 
 
 def run(coro, timeout: Optional[float] = None):
