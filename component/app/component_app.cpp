@@ -79,7 +79,13 @@ void ComponentApp::on_stanza(xml::Element stanza) {
 }
 
 void ComponentApp::send(muc::Effects& fx) {
-  for (const muc::Outbound& o : fx.out) link_.send(*o.stanza, o.to);
+  for (const muc::Outbound& o : fx.out) {
+    if (o.everyone) {
+      link_.send(*o.stanza, *o.everyone);
+    } else {
+      link_.send(*o.stanza, o.to);
+    }
+  }
 }
 
 void ComponentApp::on_link_down() {

@@ -14,10 +14,12 @@
 
 namespace muc {
 
-// One copy of a stanza for one recipient. Copies of a broadcast share `stanza`.
+// A stanza for one recipient (`to`), or for a whole room (`everyone`, shared and immutable:
+// the room's addresses, built once until its sessions change). Copies share `stanza`.
 struct Outbound {
   std::shared_ptr<const xml::Prepared> stanza;
   std::string to;
+  std::shared_ptr<const xml::Recipients> everyone;
 };
 
 struct Effects {
@@ -28,7 +30,11 @@ struct Effects {
   std::optional<History::Entry> remember;
 
   void send(std::shared_ptr<const xml::Prepared> stanza, std::string to) {
-    out.push_back(Outbound{std::move(stanza), std::move(to)});
+    out.push_back(Outbound{std::move(stanza), std::move(to), nullptr});
+  }
+  void broadcast(std::shared_ptr<const xml::Prepared> stanza,
+                 std::shared_ptr<const xml::Recipients> everyone) {
+    out.push_back(Outbound{std::move(stanza), {}, std::move(everyone)});
   }
   // A stanza for a single recipient, `to` taken from the element.
   void send(const xml::Element& stanza);

@@ -55,9 +55,15 @@ std::string Room::occupant_jid(const std::string& nick) const {
 }
 
 void Room::send_to_all(const std::shared_ptr<const xml::Prepared>& stanza, Effects& fx) const {
-  for (const auto& [nick, o] : occupants_) {
-    for (const xmpp::Jid& s : o.sessions) fx.send(stanza, s.str());
+  if (occupants_.empty()) return;
+  if (!everyone_) {
+    auto list = std::make_shared<xml::Recipients>();
+    for (const auto& [nick, o] : occupants_) {
+      for (const xmpp::Jid& s : o.sessions) list->add(s.str());
+    }
+    everyone_ = std::move(list);
   }
+  fx.broadcast(stanza, everyone_);
 }
 
 }  // namespace muc

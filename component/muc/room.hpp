@@ -154,6 +154,8 @@ class Room {
                           Effects& fx) const;
   bool sees_jids(const Occupant& viewer) const;
   void send_to_all(const std::shared_ptr<const xml::Prepared>& stanza, Effects& fx) const;
+  // Call whenever a session enters or leaves: the broadcast list is stale.
+  void sessions_changed() { everyone_.reset(); }
   std::shared_ptr<const xml::Prepared> subject_message() const;
   static History::Entry history_entry(const xml::Element& with_delay, Clock::time_point at);
 
@@ -170,6 +172,8 @@ class Room {
   bool destroyed_ = false;
   std::map<std::string, Affiliation> affiliations_;  // bare JID -> affiliation (not none)
   std::map<std::string, Occupant> occupants_;        // by nick
+  // Every session's address, for broadcasts; rebuilt lazily after sessions change.
+  mutable std::shared_ptr<const xml::Recipients> everyone_;
   std::unordered_map<std::string, std::string> nick_by_session_;  // full JID -> nick
   std::map<std::string, std::string> registered_nicks_;           // bare JID -> reserved nick
   History history_;

@@ -209,6 +209,7 @@ void Room::remove_occupant(const std::string& nick, std::vector<int> codes, Affi
   if (it == occupants_.end()) return;
   Occupant gone = std::move(it->second);
   occupants_.erase(it);
+  sessions_changed();
   for (const xmpp::Jid& s : gone.sessions) nick_by_session_.erase(s.str());
   PresenceSpec spec;
   spec.unavailable = true;

@@ -171,6 +171,7 @@ void Room::destroy(const DestroyRequest& request, Effects& fx) {
   }
   occupants_.clear();
   nick_by_session_.clear();
+  sessions_changed();
   destroyed_ = true;
 }
 

@@ -107,6 +107,7 @@ void Room::enter(const PresenceIn& p, Clock::time_point now, Effects& fx, bool c
     o.role = default_role(o.affiliation, config_.moderated);
   }
   o.sessions.push_back(p.from);
+  sessions_changed();
   o.payload_xml = p.payload_xml;
   nick_by_session_[p.from.str()] = p.nick;
   if (inserted) {
@@ -179,6 +180,7 @@ std::optional<StanzaError> Room::change_nick(Occupant& o, const PresenceIn& p, E
   node.mapped().payload_xml = p.payload_xml;  // a presence replaces the last (RFC 6121 4.4)
   Occupant& renamed = occupants_.insert(std::move(node)).position->second;
   for (const xmpp::Jid& s : renamed.sessions) nick_by_session_[s.str()] = p.nick;
+  sessions_changed();  // the broadcast list follows the nick order
 
   PresenceSpec back;
   back.payload = &renamed.payload_xml;
@@ -207,6 +209,7 @@ void Room::remove_session(const xmpp::Jid& session, std::vector<int> codes, std:
   Occupant* o = occupant_by_session(session);
   nick_by_session_.erase(session.str());
   std::erase(o->sessions, session);
+  sessions_changed();
   PresenceSpec spec;
   spec.unavailable = true;
   spec.codes = std::move(codes);

@@ -161,3 +161,21 @@ std::string render(const Prepared& p, std::string_view to) {
 }
 
 }  // namespace xml
+
+namespace xml {
+
+void Recipients::add(std::string_view address) {
+  escape_attr(address, text_);
+  ends_.push_back(static_cast<std::uint32_t>(text_.size()));
+}
+
+void append_copies(const Prepared& p, const Recipients& to, std::string& out) {
+  out.reserve(out.size() + to.size() * (p.head.size() + p.tail.size()) + to.escaped_bytes());
+  for (std::size_t i = 0; i < to.size(); ++i) {
+    out += p.head;
+    out += to.escaped(i);
+    out += p.tail;
+  }
+}
+
+}  // namespace xml

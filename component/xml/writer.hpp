@@ -3,9 +3,11 @@
 // top-level stanzas on a component stream inherit "jabber:component:accept".
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "xml/element.hpp"
 
@@ -30,5 +32,27 @@ std::shared_ptr<const Prepared> prepare(const Element& stanza);
 
 // The XML text of one copy, for tests and logs.
 std::string render(const Prepared& p, std::string_view to);
+
+// A room's recipients for a broadcast, built once and shared until the room's sessions
+// change: every address already escaped for an attribute, back to back in one buffer, so a
+// broadcast to N sessions walks one contiguous block and allocates nothing per recipient.
+class Recipients {
+ public:
+  void add(std::string_view address);  // escapes it
+  std::size_t size() const { return ends_.size(); }
+  // The i-th address, escaped.
+  std::string_view escaped(std::size_t i) const {
+    std::uint32_t begin = i == 0 ? 0 : ends_[i - 1];
+    return std::string_view(text_).substr(begin, ends_[i] - begin);
+  }
+  std::size_t escaped_bytes() const { return text_.size(); }
+
+ private:
+  std::string text_;
+  std::vector<std::uint32_t> ends_;
+};
+
+// Appends one copy of `p` per recipient to `out`.
+void append_copies(const Prepared& p, const Recipients& to, std::string& out);
 
 }  // namespace xml

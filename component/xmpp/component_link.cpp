@@ -165,6 +165,12 @@ void ComponentLink::send(const xml::Prepared& stanza, std::string_view to) {
   i.arm_flush();
 }
 
+void ComponentLink::send(const xml::Prepared& stanza, const xml::Recipients& to) {
+  if (!impl_->accept_send()) return;
+  xml::append_copies(stanza, to, impl_->out);
+  impl_->arm_flush();
+}
+
 bool ComponentLink::up() const {
   return impl_->state == Impl::LinkState::up;
 }

@@ -59,6 +59,8 @@ class ComponentLink {
   void send(const xml::Element& stanza);
   // Queue one copy of a prepared stanza for `to` (the fan-out path: no re-serialisation).
   void send(const xml::Prepared& stanza, std::string_view to);
+  // Queue one copy per recipient of a room-wide broadcast, addresses already escaped.
+  void send(const xml::Prepared& stanza, const xml::Recipients& to);
 
   bool up() const;
   std::size_t queued_bytes() const;  // not yet handed to the kernel: a metric

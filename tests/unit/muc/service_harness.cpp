@@ -20,12 +20,21 @@ xml::Element parse(const std::string& text) {
 }
 }  // namespace
 
+void render_into(const muc::Outbound& o, std::vector<std::string>& out) {
+  if (!o.everyone) {
+    out.push_back(xml::render(*o.stanza, o.to));
+    return;
+  }
+  for (std::size_t i = 0; i < o.everyone->size(); ++i) {
+    // Addresses are stored escaped; the test JIDs need no escaping, so render as they are.
+    out.push_back(o.stanza->head + std::string(o.everyone->escaped(i)) + o.stanza->tail);
+  }
+}
+
 ServiceHarness::ServiceHarness(muc::ServiceConfig config, muc::Store* store)
     : service_(std::move(config), store,
                [this](muc::Effects& fx) {
-                 for (const muc::Outbound& o : fx.out) {
-                   emitted_.push_back(xml::render(*o.stanza, o.to));
-                 }
+                 for (const muc::Outbound& o : fx.out) render_into(o, emitted_);
                }),
       now_(std::chrono::sys_days{std::chrono::year{2026} / 1 / 1}) {}
 
@@ -33,7 +42,7 @@ std::vector<std::string> ServiceHarness::send(const std::string& xml_text) {
   muc::Effects fx;
   service_.handle(parse(xml_text), now_, fx);
   std::vector<std::string> out;
-  for (const muc::Outbound& o : fx.out) out.push_back(xml::render(*o.stanza, o.to));
+  for (const muc::Outbound& o : fx.out) render_into(o, out);
   return out;
 }
 

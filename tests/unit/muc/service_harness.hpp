@@ -61,6 +61,9 @@ class FakeStore : public muc::Store {
   std::deque<Load> loads;
 };
 
+// Every copy an Outbound stands for, rendered as text.
+void render_into(const muc::Outbound& o, std::vector<std::string>& out);
+
 // The condition of the first <error/> in `stanza_text`, as "type/condition", or "" if none.
 std::string error_of(const std::string& stanza_text);
 
