@@ -76,6 +76,16 @@ struct ComponentLink::Impl final : xml::StreamFramer::Handler {
   // queued waiting for the next wake-up; an idle handle would keep the loop from blocking.
   uv_prepare_t flush_prepare;
   std::string out;
+  // The buffer of the last finished write, cleared but with its capacity, reused as the next
+  // `out`: a busy link then grows no buffer and touches no fresh pages per loop turn.
+  std::string spare;
+  // Backpressure: while more than kPauseAt bytes wait (ours or the kernel's), we stop reading
+  // from the server, so a burst of input cannot make unbounded output within one loop turn;
+  // reading resumes when a finished write brings the backlog under kResumeBelow.
+  static constexpr std::size_t kPauseAt = 4 * 1024 * 1024;
+  static constexpr std::size_t kResumeBelow = 1024 * 1024;
+  static constexpr std::size_t kMaxSpare = 16 * 1024 * 1024;
+  bool reading_paused = false;
 
   std::size_t open = 0;  // handles not yet closed + getaddrinfo requests outstanding
   std::size_t dropped = 0;
@@ -88,6 +98,9 @@ struct ComponentLink::Impl final : xml::StreamFramer::Handler {
   void connect_next(const std::string& last_error);
   void queue(std::string_view text);
   void arm_flush();
+  std::size_t backlog() const;
+  void pause_reading_if_busy();
+  void resume_reading_if_drained();
   void write(Conn* c, std::string data);
   void drop_conn(std::string_view farewell);
   void close_conn(Conn* c);

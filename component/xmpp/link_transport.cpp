@@ -133,6 +133,7 @@ void ComponentLink::Impl::on_connect(uv_connect_t* req, int status) {
     return;
   }
   c->connected = true;
+  self->reading_paused = false;
   uv_read_start(as_stream(&c->tcp), &on_alloc, &on_read);
   self->connected();
 }
@@ -167,13 +168,36 @@ void ComponentLink::Impl::queue(std::string_view text) {
 
 void ComponentLink::Impl::arm_flush() {
   if (!uv_is_active(as_handle(&flush_prepare))) uv_prepare_start(&flush_prepare, &on_flush);
+  pause_reading_if_busy();
+}
+
+std::size_t ComponentLink::Impl::backlog() const {
+  std::size_t n = out.size();
+  if (conn != nullptr) {
+    n += uv_stream_get_write_queue_size(reinterpret_cast<const uv_stream_t*>(&conn->tcp));
+  }
+  return n;
+}
+
+void ComponentLink::Impl::pause_reading_if_busy() {
+  if (reading_paused || conn == nullptr || !conn->connected || backlog() <= kPauseAt) return;
+  uv_read_stop(as_stream(&conn->tcp));
+  reading_paused = true;
+}
+
+void ComponentLink::Impl::resume_reading_if_drained() {
+  if (!reading_paused || conn == nullptr || backlog() >= kResumeBelow) return;
+  reading_paused = false;
+  uv_read_start(as_stream(&conn->tcp), &on_alloc, &on_read);
 }
 
 void ComponentLink::Impl::on_flush(uv_prepare_t* p) {
   auto* self = static_cast<Impl*>(p->data);
   uv_prepare_stop(p);
   if (self->conn == nullptr || !self->conn->connected || self->out.empty()) return;
-  self->write(self->conn, std::exchange(self->out, std::string()));
+  std::string next = std::move(self->spare);
+  next.clear();
+  self->write(self->conn, std::exchange(self->out, std::move(next)));
   if (self->conn == nullptr) return;  // the write failed and the connection is being dropped
   std::size_t backlog = uv_stream_get_write_queue_size(as_stream(&self->conn->tcp));
   if (backlog > self->cfg.max_queued_bytes) {
@@ -198,10 +222,15 @@ void ComponentLink::Impl::on_written(uv_write_t* req, int status) {
   auto* w = static_cast<WriteReq*>(req->data);
   Impl* self = w->owner;
   Conn* c = w->conn;
+  if (w->data.capacity() <= kMaxSpare && w->data.capacity() > self->spare.capacity()) {
+    self->spare = std::move(w->data);
+  }
   delete w;
   if (status < 0 && status != UV_ECANCELED && c == self->conn) {
     self->lose("write failed: " + uv_error(status));
+    return;
   }
+  if (c == self->conn) self->resume_reading_if_drained();
 }
 
 // ---- closing

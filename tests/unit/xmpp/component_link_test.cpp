@@ -81,6 +81,7 @@ class LinkTest : public ::testing::Test {
     uv_timer_t guard;
     uv_timer_init(&loop_, &guard);
     guard.data = &expired;
+    uv_update_time(&loop_);
     uv_timer_start(
         &guard, [](uv_timer_t* t) { *static_cast<bool*>(t->data) = true; },
         static_cast<std::uint64_t>(timeout.count()), 0);
@@ -97,6 +98,9 @@ class LinkTest : public ::testing::Test {
     uv_timer_t t;
     uv_timer_init(&loop_, &t);
     t.data = &expired;
+    // Time spent outside the loop (a test's own work) would make the timer due at once,
+    // and uv_run(ONCE) would then block in poll until some other timer: refresh first.
+    uv_update_time(&loop_);
     uv_timer_start(
         &t, [](uv_timer_t* h) { *static_cast<bool*>(h->data) = true; },
         static_cast<std::uint64_t>(duration.count()), 0);
@@ -301,6 +305,24 @@ TEST_F(LinkTest, DropsAndReconnectsWhenTheServerStopsReading) {
   }
   ASSERT_TRUE(run_until([&] { return listener_.downs == 1; }));
   ASSERT_TRUE(run_until([&] { return listener_.ups == 2; }));
+}
+
+TEST_F(LinkTest, StopsReadingWhileItsOutputIsBackloggedAndResumesWhenDrained) {
+  start_and_wait_up();
+  auto& client = server_->last();
+  server_->stop_reading(client);
+  // More than the pause threshold (4 MiB) queued for a server that does not read.
+  std::string body(64 * 1024, 'x');
+  for (int i = 0; i < 96; ++i) link_->send(message("user@localhost/r", body));
+  run_for(100ms);
+  // What the server sends now is not read while our output is backlogged.
+  server_->send(client, "<message from='a@localhost/r' to='room@conference.localhost'/>");
+  run_for(200ms);
+  EXPECT_TRUE(listener_.stanzas.empty());
+  // The server reads again: our backlog drains, and its stanza comes through.
+  FakeServer::start_reading(client);
+  ASSERT_TRUE(run_until([&] { return listener_.stanzas.size() == 1; }));
+  EXPECT_EQ(listener_.downs, 0);
 }
 
 TEST_F(LinkTest, ReconnectsAfterAServerStreamError) {

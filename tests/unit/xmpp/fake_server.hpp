@@ -52,6 +52,14 @@ class FakeServer {
 
   // Stops reading from a client: its bytes pile up in the kernel, then in its sender.
   void stop_reading(Client& c) { uv_read_stop(reinterpret_cast<uv_stream_t*>(&c.tcp)); }
+  static void start_reading(Client& c) {
+    uv_read_start(
+        reinterpret_cast<uv_stream_t*>(&c.tcp),
+        [](uv_handle_t*, std::size_t size, uv_buf_t* buf) {
+          *buf = uv_buf_init(new char[size], static_cast<unsigned>(size));
+        },
+        &FakeServer::on_read);
+  }
 
   // Closes every handle; the loop must run afterwards for the close callbacks.
   void close() {
@@ -105,12 +113,7 @@ class FakeServer {
     c->tcp.data = c.get();
     ASSERT_EQ(uv_accept(s, reinterpret_cast<uv_stream_t*>(&c->tcp)), 0);
     uv_tcp_nodelay(&c->tcp, 1);  // no Nagle delay between the server's small writes
-    uv_read_start(
-        reinterpret_cast<uv_stream_t*>(&c->tcp),
-        [](uv_handle_t*, std::size_t size, uv_buf_t* buf) {
-          *buf = uv_buf_init(new char[size], static_cast<unsigned>(size));
-        },
-        &FakeServer::on_read);
+    start_reading(*c);
     self->clients_.push_back(std::move(c));
   }
 
