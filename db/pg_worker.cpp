@@ -59,7 +59,8 @@ void PgWorker::run() {
   for (;;) {
     // While disconnected and idle, wake up for the next attempt anyway, so that the
     // connection is back before a job needs it.
-    auto deadline = conn_ ? std::nullopt : next_attempt_;
+    std::optional<Clock::time_point> deadline;
+    if (!conn_) deadline = next_attempt_;
     auto wake = queue_.next(deadline, options_.max_group, archive_only, jobs);
     if (wake == JobQueue::Wake::stopped) break;
     if (wake == JobQueue::Wake::deadline) {
