@@ -2,10 +2,13 @@
 // that share it (XEP-0045 7.2: several resources of one user may share a nick).
 #pragma once
 
+#include <algorithm>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "muc/affiliation.hpp"
+#include "xml/writer.hpp"
 #include "xmpp/jid.hpp"
 
 namespace muc {
@@ -13,10 +16,35 @@ namespace muc {
 struct Occupant {
   std::string nick;
   xmpp::Jid bare;
-  std::vector<xmpp::Jid> sessions;  // never empty while the occupant is in the room
+  std::vector<xmpp::Jid> sessions;     // never empty while the occupant is in the room
+  std::vector<std::string> addresses;  // sessions[i], escaped for an attribute, in step
   Role role = Role::none;
   Affiliation affiliation = Affiliation::none;
   std::string payload_xml;  // latest presence children (show, status, ...), serialised once
+  // This occupant's current presence as others see it, without and with its real JID,
+  // built on first need and shared by every join until touch() (its role, affiliation,
+  // nick, payload or first session changed): a join into a room of N costs no N builds.
+  mutable std::shared_ptr<const xml::Prepared> shown_plain;
+  mutable std::shared_ptr<const xml::Prepared> shown_jid;
+
+  void touch() {
+    shown_plain.reset();
+    shown_jid.reset();
+  }
+  void add_session(const xmpp::Jid& s) {
+    sessions.push_back(s);
+    std::string escaped;
+    xml::escape_attr(s.str(), escaped);
+    addresses.push_back(std::move(escaped));
+    touch();
+  }
+  void remove_session(const xmpp::Jid& s) {
+    auto it = std::find(sessions.begin(), sessions.end(), s);
+    if (it == sessions.end()) return;
+    addresses.erase(addresses.begin() + (it - sessions.begin()));
+    sessions.erase(it);
+    touch();
+  }
 };
 
 }  // namespace muc

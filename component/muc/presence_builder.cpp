@@ -82,15 +82,29 @@ void Room::broadcast_presence(const Occupant& o, const PresenceSpec& spec, Effec
   bool broadcast = spec.unavailable || (o.role == Role::moderator && pb.moderator) ||
                    (o.role == Role::participant && pb.participant) ||
                    (o.role == Role::visitor && pb.visitor);
-  std::shared_ptr<const xml::Prepared> plain;
-  std::shared_ptr<const xml::Prepared> with_jid;
+  // Two variants at most (with and without the real JID), each built once and sent to one
+  // list of addresses: a presence to N occupants allocates nothing per recipient.
+  auto plain = std::make_shared<xml::Recipients>();
+  auto with_jid = std::make_shared<xml::Recipients>();
   for (const auto& [nick, viewer] : occupants_) {
     if (nick == o.nick) continue;
     if (!broadcast && viewer.role != Role::moderator) continue;
-    auto& variant = sees_jids(viewer) ? with_jid : plain;
-    if (!variant) variant = build_presence(o, spec, &variant == &with_jid, nullptr);
-    for (const xmpp::Jid& s : viewer.sessions) fx.send(variant, s.str());
+    xml::Recipients& list = sees_jids(viewer) ? *with_jid : *plain;
+    for (const std::string& address : viewer.addresses) list.add_escaped(address);
   }
+  if (with_jid->size() > 0)
+    fx.broadcast(build_presence(o, spec, true, nullptr), std::move(with_jid));
+  if (plain->size() > 0) fx.broadcast(build_presence(o, spec, false, nullptr), std::move(plain));
+}
+
+std::shared_ptr<const xml::Prepared> Room::shown_presence(const Occupant& o, bool with_jid) const {
+  auto& cached = with_jid ? o.shown_jid : o.shown_plain;
+  if (!cached) {
+    PresenceSpec spec;
+    spec.payload = &o.payload_xml;
+    cached = build_presence(o, spec, with_jid, nullptr);
+  }
+  return cached;
 }
 
 void Room::send_self_presence(const Occupant& o, const xmpp::Jid& session, const PresenceSpec& spec,

@@ -150,6 +150,8 @@ class Room {
   std::shared_ptr<const xml::Prepared> build_presence(const Occupant& o, const PresenceSpec& spec,
                                                       bool with_jid, const xmpp::Jid* self) const;
   void broadcast_presence(const Occupant& o, const PresenceSpec& spec, Effects& fx) const;
+  // An occupant's current presence as others see it (cached in the occupant).
+  std::shared_ptr<const xml::Prepared> shown_presence(const Occupant& o, bool with_jid) const;
   void send_self_presence(const Occupant& o, const xmpp::Jid& session, const PresenceSpec& spec,
                           Effects& fx) const;
   bool sees_jids(const Occupant& viewer) const;

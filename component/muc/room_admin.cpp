@@ -149,6 +149,7 @@ void Room::apply_role(const RoleChange& c, const AdminChange& change, Effects& f
     return;
   }
   o->role = c.to;
+  o->touch();
   PresenceSpec spec;
   spec.payload = &o->payload_xml;
   spec.item_children = children;
@@ -183,6 +184,7 @@ void Room::apply_affiliation(const AffiliationChange& c, const AdminChange& chan
     if (c.from < Affiliation::admin && c.to < Affiliation::admin && o.role > role) role = o.role;
     o.affiliation = c.to;
     o.role = role;
+    o.touch();
     PresenceSpec spec;
     spec.payload = &o.payload_xml;
     spec.item_children = children;

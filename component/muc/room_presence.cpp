@@ -84,7 +84,11 @@ std::optional<StanzaError> Room::on_presence(const PresenceIn& p, Clock::time_po
   if (!p.has_muc_x) {
     // XEP-0045 7.2.1 (since 1.32): presence without <x/> from a non-occupant does not
     // enter; tell the client it is not in the room (110 + 307 + 333).
-    Occupant ghost{p.nick, p.from.bare(), {p.from}, Role::none, affiliation_of(p.from), {}};
+    Occupant ghost;
+    ghost.nick = p.nick;
+    ghost.bare = p.from.bare();
+    ghost.add_session(p.from);
+    ghost.affiliation = affiliation_of(p.from);
     PresenceSpec spec;
     spec.unavailable = true;
     spec.self_codes = {307, 333};
@@ -106,9 +110,10 @@ void Room::enter(const PresenceIn& p, Clock::time_point now, Effects& fx, bool c
     o.affiliation = affiliation_of(p.from);
     o.role = default_role(o.affiliation, config_.moderated);
   }
-  o.sessions.push_back(p.from);
+  o.add_session(p.from);
   sessions_changed();
   o.payload_xml = p.payload_xml;
+  o.touch();
   nick_by_session_[p.from.str()] = p.nick;
   if (inserted) {
     // Others learn of a new occupant; a further session of one already here changes
@@ -122,13 +127,15 @@ void Room::enter(const PresenceIn& p, Clock::time_point now, Effects& fx, bool c
 
 void Room::send_join_sequence(const Occupant& o, const xmpp::Jid& session, const PresenceIn& p,
                               Clock::time_point now, Effects& fx, bool creating) {
+  // Everything in the sequence goes to one address: one shared list, no copy per stanza.
+  auto me = std::make_shared<xml::Recipients>();
+  me->add(session.str());
   // XEP-0045 7.2.3: first every other occupant's presence, then the newcomer's own.
   bool jids = sees_jids(o);
+  fx.out.reserve(fx.out.size() + occupants_.size() + history_.size() + 2);
   for (const auto& [nick, other] : occupants_) {
     if (nick == o.nick) continue;
-    PresenceSpec spec;
-    spec.payload = &other.payload_xml;
-    fx.send(build_presence(other, spec, jids, nullptr), session.str());
+    fx.broadcast(shown_presence(other, jids), me);
   }
   PresenceSpec self;
   self.payload = &o.payload_xml;
@@ -138,13 +145,14 @@ void Room::send_join_sequence(const Occupant& o, const xmpp::Jid& session, const
   if (creating) self.self_codes.push_back(201);                        // 10.1.1
   send_self_presence(o, session, self, fx);
   // 7.2.15: then the history, 7.2.16: then the subject.
-  for (const History::Entry* e : history_.select(p.history, now)) fx.send(e->stanza, session.str());
-  fx.send(subject_message(), session.str());
+  for (const History::Entry* e : history_.select(p.history, now)) fx.broadcast(e->stanza, me);
+  fx.broadcast(subject_message(), me);
 }
 
 void Room::update_presence(Occupant& o, const PresenceIn& p, Effects& fx) {
   // XEP-0045 7.7: a changed availability status goes to everyone.
   o.payload_xml = p.payload_xml;
+  o.touch();
   PresenceSpec spec;
   spec.payload = &o.payload_xml;
   broadcast_presence(o, spec, fx);
@@ -178,6 +186,7 @@ std::optional<StanzaError> Room::change_nick(Occupant& o, const PresenceIn& p, E
   node.key() = p.nick;
   node.mapped().nick = p.nick;
   node.mapped().payload_xml = p.payload_xml;  // a presence replaces the last (RFC 6121 4.4)
+  node.mapped().touch();
   Occupant& renamed = occupants_.insert(std::move(node)).position->second;
   for (const xmpp::Jid& s : renamed.sessions) nick_by_session_[s.str()] = p.nick;
   sessions_changed();  // the broadcast list follows the nick order
@@ -208,7 +217,7 @@ void Room::remove_session(const xmpp::Jid& session, std::vector<int> codes, std:
                           Effects& fx) {
   Occupant* o = occupant_by_session(session);
   nick_by_session_.erase(session.str());
-  std::erase(o->sessions, session);
+  o->remove_session(session);
   sessions_changed();
   PresenceSpec spec;
   spec.unavailable = true;
@@ -222,6 +231,7 @@ void Room::remove_session(const xmpp::Jid& session, std::vector<int> codes, std:
   Occupant leaving = std::move(*o);
   occupants_.erase(leaving.nick);
   leaving.sessions = {session};
+  leaving.addresses.clear();
   broadcast_presence(leaving, spec, fx);
   send_self_presence(leaving, session, spec, fx);
 }

@@ -47,7 +47,9 @@ void Service::route(const std::string& local, const xml::Element& s, const Jid& 
 void Service::output(Slot& slot, Effects& room_fx, const xml::Element& request, Effects& fx) {
   if (room_fx.archive.empty() || store_ == nullptr) {
     if (room_fx.remember && slot.room) slot.room->remember(std::move(*room_fx.remember));
-    if (slot.held.empty()) {
+    if (slot.held.empty() && fx.out.empty()) {
+      fx.out.swap(room_fx.out);  // the common case: no copy of a (possibly large) list
+    } else if (slot.held.empty()) {
       fx.out.insert(fx.out.end(), std::make_move_iterator(room_fx.out.begin()),
                     std::make_move_iterator(room_fx.out.end()));
     } else {

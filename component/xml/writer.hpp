@@ -39,6 +39,7 @@ std::string render(const Prepared& p, std::string_view to);
 class Recipients {
  public:
   void add(std::string_view address);  // escapes it
+  void add_escaped(std::string_view escaped_address);
   std::size_t size() const { return ends_.size(); }
   // The i-th address, escaped.
   std::string_view escaped(std::size_t i) const {
