@@ -1,0 +1,79 @@
+// Service-level policy (issue: configurable service admins, room-creation policy).
+#include <gtest/gtest.h>
+
+#include "service_harness.hpp"
+
+namespace muc_test {
+namespace {
+
+const std::string kJoin = "<x xmlns='http://jabber.org/protocol/muc'/>";
+
+muc::ServiceConfig policy(muc::CreationPolicy creation) {
+  muc::ServiceConfig c;
+  c.service_admins = {"root@localhost"};
+  c.creation = creation;
+  c.creation_domains = {"trusted.example"};
+  return c;
+}
+
+TEST(CreationPolicy, AdminsOnlyRefusesOthersWithNotAllowed) {
+  ServiceHarness h(policy(muc::CreationPolicy::admins));
+  auto out = h.join("bob@localhost/b", "new@conference.localhost/Bob");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(error_of(out[0]), "cancel/not-allowed");
+  EXPECT_EQ(h.service().room_count(), 0u);
+  auto ok = h.join("root@localhost/r", "new@conference.localhost/Root");
+  ASSERT_FALSE(ok.empty());
+  EXPECT_NE(ok[0].find("<status code='201'/>"), std::string::npos);
+}
+
+TEST(CreationPolicy, DomainsAllowsListedDomainsAndAdmins) {
+  ServiceHarness h(policy(muc::CreationPolicy::domains));
+  EXPECT_EQ(error_of(h.join("bob@localhost/b", "a@conference.localhost/Bob")[0]),
+            "cancel/not-allowed");
+  EXPECT_EQ(error_of(h.join("eve@trusted.example/e", "b@conference.localhost/Eve")[0]), "");
+  EXPECT_EQ(error_of(h.join("root@localhost/r", "c@conference.localhost/Root")[0]), "");
+}
+
+TEST(CreationPolicy, JoiningAnExistingRoomIsNotCreating) {
+  ServiceHarness h(policy(muc::CreationPolicy::admins));
+  h.create_instant_room("open", "root@localhost/r", "Root");
+  auto out = h.join("bob@localhost/b", "open@conference.localhost/Bob");
+  ASSERT_FALSE(out.empty());
+  EXPECT_EQ(error_of(out.back()), "");
+}
+
+TEST(ServiceAdmins, OwnEveryRoomAndMayConfigureIt) {
+  ServiceHarness h(policy(muc::CreationPolicy::anyone));
+  h.create_instant_room("r", "alice@localhost/a", "Alice");
+  auto out = h.send(
+      "<iq from='root@localhost/x' to='r@conference.localhost' type='get' id='cfg'>"
+      "<query xmlns='http://jabber.org/protocol/muc#owner'/></iq>");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(error_of(out[0]), "");
+  EXPECT_NE(out[0].find("muc#roomconfig_roomname"), std::string::npos);
+  // Banned users stay out even if a service admin is not in the room.
+  auto ban = h.send(
+      "<iq from='root@localhost/x' to='r@conference.localhost' type='set' id='b'>"
+      "<query xmlns='http://jabber.org/protocol/muc#admin'><item affiliation='outcast' "
+      "jid='bob@localhost'/></query></iq>");
+  EXPECT_EQ(error_of(ban.back()), "");
+  EXPECT_EQ(error_of(h.join("bob@localhost/b", "r@conference.localhost/Bob")[0]), "auth/forbidden");
+}
+
+TEST(ServiceAdmins, AreOwnersWhenTheyEnter) {
+  ServiceHarness h(policy(muc::CreationPolicy::anyone));
+  h.create_instant_room("r", "alice@localhost/a", "Alice");
+  auto out = h.join("root@localhost/x", "r@conference.localhost/Root");
+  bool owner_self = false;
+  for (const auto& s : out) {
+    owner_self =
+        owner_self ||
+        (s.find("to='root@localhost/x' from='r@conference.localhost/Root'") != std::string::npos &&
+         s.find("affiliation='owner' role='moderator'") != std::string::npos);
+  }
+  EXPECT_TRUE(owner_self);
+}
+
+}  // namespace
+}  // namespace muc_test
