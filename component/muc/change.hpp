@@ -15,6 +15,7 @@ struct SubjectChange {
   xmpp::Jid actor;
   std::string nick;
   std::string text;
+  std::string id;  // the request's id, carried on the reflection (clients match by it)
 };
 
 using Change =

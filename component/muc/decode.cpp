@@ -1,5 +1,6 @@
 #include "muc/decode.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <ctime>
 
@@ -72,7 +73,11 @@ HistoryRequest decode_history(const xml::Element* history) {
   if (history == nullptr) return r;
   r.max_chars = parse_size(history->attr("maxchars"));
   r.max_stanzas = parse_size(history->attr("maxstanzas"));
-  if (auto s = parse_size(history->attr("seconds"))) r.seconds = std::chrono::seconds(*s);
+  if (auto s = parse_size(history->attr("seconds"))) {
+    // Clamped: a huge value would overflow the clock's arithmetic; ten years is "all".
+    constexpr std::size_t kMaxSeconds = 10ULL * 365 * 24 * 3600;
+    r.seconds = std::chrono::seconds(std::min(*s, kMaxSeconds));
+  }
   if (const std::string* since = history->attr("since")) r.since = parse_datetime(*since);
   return r;
 }

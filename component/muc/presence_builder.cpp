@@ -69,6 +69,12 @@ std::shared_ptr<const xml::Prepared> Room::build_presence(const Occupant& o,
   return p;
 }
 
+bool Room::presence_broadcast_for(Role role) const {
+  const RoleSet& pb = config_.presence_broadcast;
+  return (role == Role::moderator && pb.moderator) ||
+         (role == Role::participant && pb.participant) || (role == Role::visitor && pb.visitor);
+}
+
 bool Room::sees_jids(const Occupant& viewer) const {
   // XEP-0045 7.2.4 / 7.2.5: real JIDs go to everyone in a non-anonymous room, to
   // moderators only in a semi-anonymous one.
@@ -78,10 +84,7 @@ bool Room::sees_jids(const Occupant& viewer) const {
 void Room::broadcast_presence(const Occupant& o, const PresenceSpec& spec, Effects& fx) const {
   // XEP-0045 muc#roomconfig_presencebroadcast: only presence of these roles is broadcast;
   // an unavailable presence always goes out, so others never keep a ghost.
-  const RoleSet& pb = config_.presence_broadcast;
-  bool broadcast = spec.unavailable || (o.role == Role::moderator && pb.moderator) ||
-                   (o.role == Role::participant && pb.participant) ||
-                   (o.role == Role::visitor && pb.visitor);
+  bool broadcast = spec.unavailable || presence_broadcast_for(o.role);
   // Two variants at most (with and without the real JID), each built once and sent to one
   // list of addresses: a presence to N occupants allocates nothing per recipient.
   auto plain = std::make_shared<xml::Recipients>();

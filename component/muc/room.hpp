@@ -65,7 +65,8 @@ class Room {
   void remember(History::Entry entry);
   // XEP-0045 8.1: may this occupant set the subject?
   std::variant<SubjectChange, xmpp::StanzaError> decide_subject(const xmpp::Jid& from,
-                                                                std::string text) const;
+                                                                std::string text,
+                                                                std::string id = {}) const;
 
   // Presence without type: enter, resync, update or change nick.
   std::optional<xmpp::StanzaError> on_presence(const PresenceIn& p, Clock::time_point now,
@@ -141,7 +142,10 @@ class Room {
                                                            const xml::Element& item,
                                                            AdminChange& change) const;
   void apply_role(const RoleChange& c, const AdminChange& change, Effects& fx);
-  void apply_affiliation(const AffiliationChange& c, const AdminChange& change, Effects& fx);
+  // `raise_role`: the role may rise with the new affiliation (a member gains voice); false
+  // when the service grants the affiliation on the user's own request.
+  void apply_affiliation(const AffiliationChange& c, const AdminChange& change, Effects& fx,
+                         bool raise_role = true);
   void remove_occupant(const std::string& nick, std::vector<int> codes, Affiliation shown,
                        const std::string& item_children, Effects& fx);
 
@@ -155,10 +159,12 @@ class Room {
   void send_self_presence(const Occupant& o, const xmpp::Jid& session, const PresenceSpec& spec,
                           Effects& fx) const;
   bool sees_jids(const Occupant& viewer) const;
+  // muc#roomconfig_presencebroadcast: is the presence of occupants with this role broadcast?
+  bool presence_broadcast_for(Role role) const;
   void send_to_all(const std::shared_ptr<const xml::Prepared>& stanza, Effects& fx) const;
   // Call whenever a session enters or leaves: the broadcast list is stale.
   void sessions_changed() { everyone_.reset(); }
-  std::shared_ptr<const xml::Prepared> subject_message() const;
+  std::shared_ptr<const xml::Prepared> subject_message(std::string_view id = {}) const;
   static History::Entry history_entry(const xml::Element& with_delay, Clock::time_point at);
 
   Occupant* occupant_by_session(const xmpp::Jid& session);
@@ -182,9 +188,11 @@ class Room {
   // Relayed iq requests awaiting an answer: our id -> (asker's full JID, its id). Bounded,
   // oldest dropped first: an answer that never comes must not grow the room forever.
   struct PendingIq {
-    std::string asker;
-    std::string id;
-    std::string target_nick;
+    std::string asker;        // full JID
+    std::string id;           // the asker's id
+    std::string asker_nick;   // the occupant JID the target answers to
+    std::string target_nick;  // the occupant JID the answer comes from
+    xmpp::Jid target;         // bare JID of the target: only it may answer
   };
   std::map<std::uint64_t, PendingIq> pending_iqs_;
   std::uint64_t next_iq_ = 1;

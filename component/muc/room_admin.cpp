@@ -157,7 +157,8 @@ void Room::apply_role(const RoleChange& c, const AdminChange& change, Effects& f
   for (const xmpp::Jid& s : o->sessions) send_self_presence(*o, s, spec, fx);
 }
 
-void Room::apply_affiliation(const AffiliationChange& c, const AdminChange& change, Effects& fx) {
+void Room::apply_affiliation(const AffiliationChange& c, const AdminChange& change, Effects& fx,
+                             bool raise_role) {
   if (c.to == Affiliation::none) {
     affiliations_.erase(c.jid);
   } else {
@@ -181,7 +182,10 @@ void Room::apply_affiliation(const AffiliationChange& c, const AdminChange& chan
     // 5.2 / 9.3-9.7: the role follows the new affiliation; a member who was a visitor
     // gains voice, a demoted admin loses moderation.
     Role role = default_role(c.to, config_.moderated);
-    if (c.from < Affiliation::admin && c.to < Affiliation::admin && o.role > role) role = o.role;
+    if (c.from < Affiliation::admin && c.to < Affiliation::admin &&
+        (o.role > role || !raise_role)) {
+      role = o.role;
+    }
     o.affiliation = c.to;
     o.role = role;
     o.touch();

@@ -126,6 +126,8 @@ std::optional<StanzaError> Room::on_voice_request(const xmpp::Jid& from, const x
   std::string nick = field_value(form, "muc#roomnick");
   Occupant* target = occupant_by_nick(nick);
   if (target == nullptr) return StanzaError::item_not_found("No occupant has that nick");
+  // A stale approval must not lower anyone: voice (or more) already given is kept.
+  if (target->role >= Role::participant) return std::nullopt;
   Party actor{sender->role, affiliation_of(from)};
   if (auto e = check_role_change(actor, {target->role, target->affiliation}, Role::participant,
                                  target == sender)) {

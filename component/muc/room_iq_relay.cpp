@@ -25,7 +25,9 @@ std::optional<StanzaError> Room::on_occupant_iq(const xmpp::Jid& from, const std
   auto target = occupants_.find(nick);
   if (target == occupants_.end()) return StanzaError::item_not_found("No occupant has that nick");
   std::uint64_t n = next_iq_++;
-  pending_iqs_[n] = PendingIq{from.str(), std::string(iq.attr_or("id")), asker->nick};
+  const Occupant& t0 = target->second;
+  pending_iqs_[n] =
+      PendingIq{from.str(), std::string(iq.attr_or("id")), asker->nick, nick, t0.bare};
   if (pending_iqs_.size() > kMaxPendingIqs) pending_iqs_.erase(pending_iqs_.begin());
   xml::Element out = iq;
   out.set_attr("from", occupant_jid(asker->nick));
@@ -49,16 +51,16 @@ void Room::on_occupant_iq_response(const xmpp::Jid& from, const std::string& nic
   auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
   if (ec != std::errc() || end != digits.data() + digits.size()) return;
   auto it = pending_iqs_.find(n);
-  if (it == pending_iqs_.end() || it->second.target_nick != nick) return;
+  // The answer comes from the occupant we asked (any of its sessions, or its account), to
+  // the occupant JID we asked from.
+  if (it == pending_iqs_.end() || it->second.asker_nick != nick ||
+      it->second.target != from.bare()) {
+    return;
+  }
   PendingIq pending = std::move(it->second);
   pending_iqs_.erase(it);
-  // The answer must come from the occupant we asked (any of its sessions, or its account).
-  auto responder = std::find_if(occupants_.begin(), occupants_.end(), [&](const auto& entry) {
-    return entry.second.bare == from.bare();
-  });
-  if (responder == occupants_.end()) return;
   xml::Element out = iq;
-  out.set_attr("from", occupant_jid(responder->first));
+  out.set_attr("from", occupant_jid(pending.target_nick));
   out.set_attr("to", pending.asker);
   out.set_attr("id", pending.id);
   fx.send(out);

@@ -54,7 +54,8 @@ std::optional<StanzaError> Room::on_groupchat(const GroupchatIn& m, Clock::time_
 }
 
 std::variant<SubjectChange, StanzaError> Room::decide_subject(const xmpp::Jid& from,
-                                                              std::string text) const {
+                                                              std::string text,
+                                                              std::string id) const {
   if (destroyed_) return StanzaError::item_not_found();
   const Occupant* o = occupant_by_session(from);
   if (o == nullptr) {
@@ -66,13 +67,13 @@ std::variant<SubjectChange, StanzaError> Room::decide_subject(const xmpp::Jid& f
   if (!allowed) {
     return StanzaError::forbidden("You are not allowed to change the subject of this room");
   }
-  return SubjectChange{from, o->nick, std::move(text)};
+  return SubjectChange{from, o->nick, std::move(text), std::move(id)};
 }
 
 void Room::apply_subject(const SubjectChange& change, Effects& fx) {
   subject_ = change.text;
   subject_nick_ = change.nick;
-  send_to_all(subject_message(), fx);
+  send_to_all(subject_message(change.id), fx);
 }
 
 History::Entry Room::history_entry(const xml::Element& with_delay, Clock::time_point at) {
@@ -85,11 +86,12 @@ void Room::remember(History::Entry entry) {
   history_.add(std::move(entry), config_.history_length);
 }
 
-std::shared_ptr<const xml::Prepared> Room::subject_message() const {
+std::shared_ptr<const xml::Prepared> Room::subject_message(std::string_view id) const {
   // 7.2.16: a groupchat message with <subject/> and no body; empty when none is set.
   xml::Element m("message", std::string(ns::kComponent));
   m.set_attr("from", subject_nick_.empty() ? jid_str_ : occupant_jid(subject_nick_));
   m.set_attr("type", "groupchat");
+  if (!id.empty()) m.set_attr("id", std::string(id));
   m.add_text_child("subject", std::string(ns::kComponent), subject_);
   return xml::prepare(m);
 }

@@ -81,6 +81,10 @@ std::optional<StanzaError> Room::on_presence(const PresenceIn& p, Clock::time_po
     }
     return std::nullopt;
   }
+  if (locked_ && affiliation_of(p.from) != Affiliation::owner) {
+    // 10.1.1: a locked room does not exist for anyone but its owner, whatever is sent.
+    return StanzaError::item_not_found("This room is locked until its owner configures it");
+  }
   if (!p.has_muc_x) {
     // XEP-0045 7.2.1 (since 1.32): presence without <x/> from a non-occupant does not
     // enter; tell the client it is not in the room (110 + 307 + 333).
@@ -135,6 +139,8 @@ void Room::send_join_sequence(const Occupant& o, const xmpp::Jid& session, const
   fx.out.reserve(fx.out.size() + occupants_.size() + history_.size() + 2);
   for (const auto& [nick, other] : occupants_) {
     if (nick == o.nick) continue;
+    // muc#roomconfig_presencebroadcast, as for live presence: moderators see everyone.
+    if (o.role != Role::moderator && !presence_broadcast_for(other.role)) continue;
     fx.broadcast(shown_presence(other, jids), me);
   }
   PresenceSpec self;

@@ -85,7 +85,10 @@ void Room::apply_register(const RegistrationChange& change, Effects& fx) {
   if (change.grant_membership) {
     AdminChange by_service;
     by_service.actor = jid_;
-    apply_affiliation({change.jid, Affiliation::none, Affiliation::member, {}}, by_service, fx);
+    // Registering makes a member but gives no voice: in a moderated room only a moderator
+    // grants that (a visitor must not talk itself into a participant by registering).
+    apply_affiliation({change.jid, Affiliation::none, Affiliation::member, {}}, by_service, fx,
+                      /*raise_role=*/false);
   }
 }
 

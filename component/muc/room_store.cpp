@@ -88,6 +88,13 @@ std::vector<StoreOp> Room::store_ops(const Change& change, StoreTime now) const 
       case OwnerChange::Kind::configure: {
         bool will_be_stored = owner->config.persistent || owner->config.enable_logging;
         if (!stored() && !will_be_stored) return ops;
+        if (stored() && !will_be_stored) {
+          // No longer persistent nor logged: the room lives on in memory only, so its row
+          // is retired now; a later load must not bring back this state (its trail stays).
+          ops.push_back(DestroyRoom{jid_str_, "no longer persistent", {}, actor, now});
+          ops.push_back(Audit{jid_str_, actor, "config", {}, "stored", "temporary", {}, now});
+          return ops;
+        }
         if (!stored()) ops = snapshot_ops(now);  // the room's first rows
         ops.push_back(SaveRoom{jid_str_, creator_, owner->config, now});
         affiliation_ops(owner->affiliations, jid_str_, now, ops);

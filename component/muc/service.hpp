@@ -105,6 +105,8 @@ class Service {
   void release(Slot& slot, Effects& fx);
   void drain(const std::string& local, Effects& fx);
   void drop_if_finished(const std::string& local);
+  // A finished room (emptied temporary, or destroyed) leaves its slot; output it held stays.
+  void retire_if_finished(Slot& slot);
 
   ServiceConfig config_;
   Store* store_;

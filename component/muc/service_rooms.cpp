@@ -38,6 +38,7 @@ void Service::route(const std::string& local, const xml::Element& s, const Jid& 
     slot.waiting.push_back({s, now});
     return;
   }
+  retire_if_finished(slot);
   Effects room_fx;
   dispatch(slot, s, from, to, now, room_fx);
   output(slot, room_fx, s, fx);
@@ -84,6 +85,7 @@ void Service::output(Slot& slot, Effects& room_fx, const xml::Element& request, 
                    }
                    Effects e;
                    release(s, e);
+                   drop_if_finished(local);  // it may have emptied while this committed
                    if (emit_) emit_(e);
                  });
 }
@@ -202,19 +204,16 @@ void Service::drain(const std::string& local, Effects& fx) {
     std::optional<Jid> from = Jid::parse(w.stanza.attr_or("from"));
     std::optional<Jid> to = Jid::parse(w.stanza.attr_or("to"));
     if (!from || !to) continue;  // checked on arrival; cannot happen
+    retire_if_finished(slot);    // a room emptied by an earlier waiting stanza is gone
     Effects room_fx;
     dispatch(slot, w.stanza, *from, *to, w.at, room_fx);
     output(slot, room_fx, w.stanza, fx);
   }
 }
 
-void Service::drop_if_finished(const std::string& local) {
-  auto it = slots_.find(local);
-  if (it == slots_.end()) return;
-  Slot& slot = it->second;
-  if (slot.loading || slot.busy || !slot.waiting.empty() || !slot.held.empty()) return;
-  if (slot.room && !slot.room->finished()) return;
-  if (slot.room && store_ != nullptr && slot.room->stored() && !slot.room->destroyed()) {
+void Service::retire_if_finished(Slot& slot) {
+  if (!slot.room || !slot.room->finished()) return;
+  if (store_ != nullptr && slot.room->stored() && !slot.room->destroyed()) {
     // A logged temporary room ends with its last occupant: mark its row destroyed so the
     // name is free (its archive stays for the operators).
     std::string jid = slot.room->jid().str();
@@ -223,6 +222,17 @@ void Service::drop_if_finished(const std::string& local) {
                      if (!ok) base::log_warn("could not mark temporary room {} destroyed", jid);
                    });
   }
+  // The next stanza for this name finds no room: a join creates a new one.
+  slot.room.reset();
+}
+
+void Service::drop_if_finished(const std::string& local) {
+  auto it = slots_.find(local);
+  if (it == slots_.end()) return;
+  Slot& slot = it->second;
+  if (slot.loading || slot.busy || !slot.waiting.empty()) return;
+  retire_if_finished(slot);
+  if (slot.room || !slot.held.empty()) return;
   slots_.erase(it);
 }
 

@@ -111,6 +111,40 @@ TEST_F(Durability, LoggedMessageIsBroadcastAfterItsArchiveCommit) {
   EXPECT_EQ(h.take_emitted().size(), 2u);  // to alice and bob
 }
 
+TEST_F(Durability, ARoomNoLongerPersistentRetiresItsRow) {
+  h.send("<iq from='alice@localhost/a' to='" + kRoom +
+         "' type='set' id='tmp'>"
+         "<query xmlns='http://jabber.org/protocol/muc#owner'><x xmlns='jabber:x:data' "
+         "type='submit'><field var='muc#roomconfig_persistentroom'><value>0</value></field>"
+         "</x></query></iq>");
+  ASSERT_EQ(store.commits.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<muc::DestroyRoom>(store.commits.front().ops.front()));
+  store.finish_commit(true);
+  EXPECT_TRUE(contains(h.take_emitted(), "id='tmp'"));
+  // From now on changes are in memory only: nothing more is committed.
+  h.send("<iq from='alice@localhost/a' to='" + kRoom +
+         "' type='set' id='m'>"
+         "<query xmlns='http://jabber.org/protocol/muc#admin'><item affiliation='member' "
+         "jid='carol@localhost'/></query></iq>");
+  EXPECT_TRUE(store.commits.empty());
+}
+
+TEST_F(Durability, AJoinQueuedBehindTheLastLeaveCreatesANewRoom) {
+  h.send("<iq from='alice@localhost/a' to='" + kRoom +
+         "' type='set' id='tmp'>"
+         "<query xmlns='http://jabber.org/protocol/muc#owner'><x xmlns='jabber:x:data' "
+         "type='submit'><field var='muc#roomconfig_persistentroom'><value>0</value></field>"
+         "</x></query></iq>");
+  // While that commits, everyone leaves and carol joins: she must create a new room.
+  h.send("<presence from='bob@localhost/b' to='" + kRoom + "/Bob' type='unavailable'/>");
+  h.send("<presence from='alice@localhost/a' to='" + kRoom + "/Alice' type='unavailable'/>");
+  h.join("carol@localhost/c", kRoom + "/Carol", kJoin);
+  store.finish_commit(true);
+  auto out = h.take_emitted();
+  EXPECT_TRUE(contains(out, "<status code='201'/>"));
+  EXPECT_TRUE(contains(out, "affiliation='owner' role='moderator' jid='carol@localhost/c'"));
+}
+
 TEST(Loading, StoredRoomLoadsOnFirstUseWithItsBans) {
   FakeStore store;
   ServiceHarness h({}, &store);

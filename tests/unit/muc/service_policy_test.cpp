@@ -75,5 +75,31 @@ TEST(ServiceAdmins, AreOwnersWhenTheyEnter) {
   EXPECT_TRUE(owner_self);
 }
 
+TEST(Registration, GivesMembershipButNoVoiceInAModeratedRoom) {
+  ServiceHarness h;
+  h.join("alice@localhost/a", "mod@conference.localhost/Alice");
+  h.send(
+      "<iq from='alice@localhost/a' to='mod@conference.localhost' type='set' id='c'>"
+      "<query xmlns='http://jabber.org/protocol/muc#owner'><x xmlns='jabber:x:data' "
+      "type='submit'><field var='muc#roomconfig_moderatedroom'><value>1</value></field>"
+      "</x></query></iq>");
+  h.join("eve@localhost/e", "mod@conference.localhost/Eve");
+  auto out = h.send(
+      "<iq from='eve@localhost/e' to='mod@conference.localhost' type='set' id='r'>"
+      "<query xmlns='jabber:iq:register'><x xmlns='jabber:x:data' type='submit'>"
+      "<field var='muc#register_roomnick'><value>Eve</value></field></x></query></iq>");
+  bool member_visitor = false;
+  for (const auto& s : out) {
+    member_visitor =
+        member_visitor || s.find("affiliation='member' role='visitor'") != std::string::npos;
+  }
+  EXPECT_TRUE(member_visitor);
+  auto said = h.send(
+      "<message from='eve@localhost/e' to='mod@conference.localhost' "
+      "type='groupchat' id='m'><body>hi</body></message>");
+  ASSERT_EQ(said.size(), 1u);
+  EXPECT_EQ(error_of(said[0]), "auth/forbidden");
+}
+
 }  // namespace
 }  // namespace muc_test
