@@ -2,9 +2,9 @@
 // loopback), against any XMPP server. They join one room of `--muc`, then the same
 // saturation and paced-latency phases as the component-alone mode; CPU of the server and
 // the component is read from /proc for the PIDs given with --watch name=PID.
+#include <unistd.h>
 #include <cstdio>
 #include <cstring>
-#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -84,8 +84,9 @@ int run_c2s_mode(const Args& a) {
                                   mech, resp));
         cl.st = St::auth_sent;
       } else if (cl.st == St::restarted) {
-        loop.queue(c, "<iq type='set' id='bind'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/>"
-                      "</iq>");
+        loop.queue(c,
+                   "<iq type='set' id='bind'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/>"
+                   "</iq>");
         cl.st = St::bind_sent;
       }
     } else if (e.name == "success") {
@@ -119,7 +120,8 @@ int run_c2s_mode(const Args& a) {
     loop.queue(cl.conn, header);
     if (i % 64 == 63) loop.poll(0);
   }
-  wait_for(loop, [&] { return ready == n; }, 60, "all clients logged in");
+  wait_for(
+      loop, [&] { return ready == n; }, 60, "all clients logged in");
   double login_s = static_cast<double>(now_ns() - t0) / 1e9;
 
   auto join = [&](std::size_t i) {
@@ -131,13 +133,15 @@ int run_c2s_mode(const Args& a) {
   };
   t0 = now_ns();
   join(0);
-  wait_for(loop, [&] { return joined == 1; }, 30, "the owner's join");
+  wait_for(
+      loop, [&] { return joined == 1; }, 30, "the owner's join");
   loop.queue(clients[0].conn,
              fmt::format("<iq type='set' id='cfg' to='{}'><query "
                          "xmlns='http://jabber.org/protocol/muc#owner'><x xmlns='jabber:x:data' "
                          "type='submit'/></query></iq>",
                          room));
-  wait_for(loop, [&] { return clients[0].cfg_done; }, 30, "the owner's configuration");
+  wait_for(
+      loop, [&] { return clients[0].cfg_done; }, 30, "the owner's configuration");
   if (!clients[0].cfg_ok) die("the owner's configuration was refused");
   std::size_t next = 1;
   const auto jw = static_cast<std::size_t>(a.num("join-window", 32));

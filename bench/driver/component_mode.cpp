@@ -28,7 +28,9 @@ namespace {
 
 constexpr const char* kUserDomain = "bench.localhost";
 
-std::string user_jid(std::size_t i) { return fmt::format("u{}@{}/r", i, kUserDomain); }
+std::string user_jid(std::size_t i) {
+  return fmt::format("u{}@{}/r", i, kUserDomain);
+}
 
 struct Component {
   pid_t pid = -1;
@@ -140,12 +142,15 @@ class Session {
         digest = std::string(e.head);
       }
     };
-    wait_for(loop_, [&] { return got_header; }, 10, "the component's stream header");
+    wait_for(
+        loop_, [&] { return got_header; }, 10, "the component's stream header");
     const std::string id = "benchstream1";
-    send(fmt::format("<?xml version='1.0'?><stream:stream xmlns='jabber:component:accept' "
-                     "xmlns:stream='http://etherx.jabber.org/streams' from='{}' id='{}'>",
-                     domain_, id));
-    wait_for(loop_, [&] { return got_handshake; }, 10, "the component's handshake");
+    send(
+        fmt::format("<?xml version='1.0'?><stream:stream xmlns='jabber:component:accept' "
+                    "xmlns:stream='http://etherx.jabber.org/streams' from='{}' id='{}'>",
+                    domain_, id));
+    wait_for(
+        loop_, [&] { return got_handshake; }, 10, "the component's handshake");
     // The digest is the element's text, which the Scanner does not keep; the component's
     // own tests check it, so only its presence matters here.
     send("<handshake/>");
@@ -211,7 +216,8 @@ std::pair<double, bool> iq_roundtrip(Session& s, const std::string& iq, const st
   };
   std::int64_t t0 = now_ns();
   s.send(iq);
-  wait_for(s.loop(), [&] { return done; }, timeout_s, "iq " + id);
+  wait_for(
+      s.loop(), [&] { return done; }, timeout_s, "iq " + id);
   double ms = static_cast<double>(s.loop().last_read_ns() - t0) / 1e6;
   s.on_iq = nullptr;
   return {ms, ok};
@@ -236,7 +242,9 @@ void join_pipelined(Session& s, std::size_t first, std::size_t count,
       600, "joins");
 }
 
-std::vector<Watch> component_watch(Session& s) { return {{"component", s.pid()}}; }
+std::vector<Watch> component_watch(Session& s) {
+  return {{"component", s.pid()}};
+}
 
 int one_room(const Args& a, Json& j) {
   const auto n = static_cast<std::size_t>(a.num("n", 100));
@@ -248,11 +256,13 @@ int one_room(const Args& a, Json& j) {
   // The owner creates the room (locked), accepts the default configuration, then the rest
   // come in.
   s.send(presence_join(0, room, s.domain()));
-  wait_for(s.loop(), [&] { return s.other_messages >= 1; }, 30, "the owner's join");
+  wait_for(
+      s.loop(), [&] { return s.other_messages >= 1; }, 30, "the owner's join");
   auto [cfg_ms, ok] = iq_roundtrip(s, owner_submit(0, room, s.domain(), "cfg", ""), "cfg");
   if (!ok) die("the owner's configuration submit was refused");
-  join_pipelined(s, 1, n - 1, [&](std::size_t) { return room; },
-                 static_cast<std::size_t>(a.num("join-window", 64)));
+  join_pipelined(
+      s, 1, n - 1, [&](std::size_t) { return room; },
+      static_cast<std::size_t>(a.num("join-window", 64)));
   double join_s = static_cast<double>(s.loop().last_read_ns() - t0) / 1e9;
   double join_cpu = proc_cpu_seconds(s.pid()) - cpu0;
   long rss1 = rss_kib(s.pid());
@@ -310,10 +320,11 @@ int one_room(const Args& a, Json& j) {
   PhaseResult rs = run_phase(s.loop(), tracker, send, bytes, sat, watches);
   describe(j, "sat_", rs, watches);
   j.integer("window", static_cast<long long>(sat.window));
-  note(fmt::format("saturation: {:.0f} msgs in/s, {:.0f} stanzas out/s, component {:.0f}% CPU, "
-                   "driver {:.0f}% CPU",
-                   rs.sent / rs.seconds, rs.copies_per_s(),
-                   100 * rs.watch_cpu_s[0] / rs.seconds, 100 * rs.driver_cpu_s / rs.seconds));
+  note(
+      fmt::format("saturation: {:.0f} msgs in/s, {:.0f} stanzas out/s, component {:.0f}% CPU, "
+                  "driver {:.0f}% CPU",
+                  rs.sent / rs.seconds, rs.copies_per_s(), 100 * rs.watch_cpu_s[0] / rs.seconds,
+                  100 * rs.driver_cpu_s / rs.seconds));
   long rss2 = rss_kib(s.pid());
   j.integer("rss_after_sat_kib", rss2);
 
@@ -341,8 +352,9 @@ int many_rooms(const Args& a, Json& j) {
   Session s(a);
   long rss0 = rss_kib(s.pid());
   std::int64_t t0 = now_ns();
-  join_pipelined(s, 0, n, [](std::size_t i) { return fmt::format("solo{}", i); },
-                 static_cast<std::size_t>(a.num("join-window", 256)));
+  join_pipelined(
+      s, 0, n, [](std::size_t i) { return fmt::format("solo{}", i); },
+      static_cast<std::size_t>(a.num("join-window", 256)));
   double join_s = static_cast<double>(s.loop().last_read_ns() - t0) / 1e9;
   long rss1 = rss_kib(s.pid());
   j.integer("n", static_cast<long long>(n));
@@ -351,8 +363,7 @@ int many_rooms(const Args& a, Json& j) {
   j.integer("rooms_rss0_kib", rss0);
   j.integer("rooms_rss_kib", rss1);
   j.num("rss_per_room_bytes", 1024.0 * (rss1 - rss0) / n);
-  note(fmt::format("{} rooms of one created in {:.3f} s, RSS {} -> {} KiB", n, join_s, rss0,
-                   rss1));
+  note(fmt::format("{} rooms of one created in {:.3f} s, RSS {} -> {} KiB", n, join_s, rss0, rss1));
   return 0;
 }
 
@@ -364,7 +375,8 @@ int persist(const Args& a, Json& j) {
   const std::string room = fmt::format("p{}", now_ns() % 1000000007);
   const std::string room_jid = room + "@" + s.domain();
   s.send(presence_join(0, room, s.domain()));
-  wait_for(s.loop(), [&] { return s.other_messages >= 1; }, 30, "the owner's join");
+  wait_for(
+      s.loop(), [&] { return s.other_messages >= 1; }, 30, "the owner's join");
   const std::string fields =
       "<field var='FORM_TYPE' type='hidden'><value>http://jabber.org/protocol/muc#roomconfig"
       "</value></field><field var='muc#roomconfig_persistentroom'><value>1</value></field>"
@@ -402,7 +414,8 @@ int persist(const Args& a, Json& j) {
     w.commit();
     return v;
   };
-  long members = count("SELECT count(*) FROM muc_members WHERE room = $1 AND affiliation = 'member'");
+  long members =
+      count("SELECT count(*) FROM muc_members WHERE room = $1 AND affiliation = 'member'");
   j.integer("aff_rows_in_db", members);
 
   // Archive: the owner alone in the room sends `archive` messages, window-limited by their
@@ -419,9 +432,10 @@ int persist(const Args& a, Json& j) {
       [&] {
         while (sent < archive && tracker.in_flight() < 512) {
           std::uint64_t seq = tracker.sent(now_ns());
-          buf = fmt::format("<message type='groupchat' from='{}' to='{}' id='m{}'><body>{}"
-                            "</body></message>",
-                            user_jid(0), room_jid, seq, make_body(seq, body_bytes));
+          buf = fmt::format(
+              "<message type='groupchat' from='{}' to='{}' id='m{}'><body>{}"
+              "</body></message>",
+              user_jid(0), room_jid, seq, make_body(seq, body_bytes));
           s.send(buf);
           ++sent;
         }
@@ -446,10 +460,10 @@ int persist(const Args& a, Json& j) {
   j.integer("archive_rows", archived);
   j.num("archive_reflect_msgs_per_s", archive / reflect_s);
   j.num("archive_msgs_per_s", archived / archive_s);
-  note(fmt::format("config ack {:.2f} ms; affiliation ack p50 {:.2f} p99 {:.2f} ms ({} rows); "
-                   "archive {} of {} in {:.2f} s",
-                   cfg_ms, percentile(lat, 50), percentile(lat, 99), members, archived, archive,
-                   archive_s));
+  note(fmt::format(
+      "config ack {:.2f} ms; affiliation ack p50 {:.2f} p99 {:.2f} ms ({} rows); "
+      "archive {} of {} in {:.2f} s",
+      cfg_ms, percentile(lat, 50), percentile(lat, 99), members, archived, archive, archive_s));
   return 0;
 }
 

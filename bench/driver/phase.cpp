@@ -107,7 +107,8 @@ void wait_for(Loop& loop, const std::function<bool()>& pred, double timeout_s,
               const std::string& what) {
   const std::int64_t deadline = now_ns() + static_cast<std::int64_t>(timeout_s * 1e9);
   while (!pred()) {
-    if (now_ns() > deadline) die(fmt::format("timed out after {} s waiting for {}", timeout_s, what));
+    if (now_ns() > deadline)
+      die(fmt::format("timed out after {} s waiting for {}", timeout_s, what));
     loop.poll(5);
   }
 }

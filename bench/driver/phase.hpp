@@ -33,7 +33,7 @@ struct PhaseResult {
   std::uint64_t sent = 0;       // messages sent in the measured window
   std::uint64_t bytes = 0;      // bytes received in the measured window
   double driver_cpu_s = 0;
-  std::vector<double> watch_cpu_s;  // per Watch
+  std::vector<double> watch_cpu_s;   // per Watch
   std::vector<double> latencies_ms;  // of messages sent in the measured window
   bool drained = true;
 

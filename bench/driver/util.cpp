@@ -207,7 +207,9 @@ int tcp_connect_loopback(int port) {
 }
 
 Loop::Loop() : ep_(epoll_create1(EPOLL_CLOEXEC)), buf_(64 * 1024) {}
-Loop::~Loop() { close(ep_); }
+Loop::~Loop() {
+  close(ep_);
+}
 
 void Loop::add(Conn& c) {
   set_nonblocking(c.fd);
@@ -318,7 +320,9 @@ double Args::real(const std::string& key, double def) const {
   auto it = kv_.find(key);
   return it == kv_.end() ? def : std::stod(it->second);
 }
-bool Args::flag(const std::string& key) const { return kv_.count(key) != 0; }
+bool Args::flag(const std::string& key) const {
+  return kv_.count(key) != 0;
+}
 std::vector<std::string> Args::all(const std::string& key) const {
   std::vector<std::string> v;
   auto [a, b] = kv_.equal_range(key);

@@ -61,7 +61,7 @@ struct Conn {
   Scanner scan;
   std::string out;
   std::size_t out_off = 0;
-  bool dirty = false;     // has unsent bytes queued since the last flush
+  bool dirty = false;  // has unsent bytes queued since the last flush
   bool writable_armed = false;
   bool closed = false;
 };
