@@ -128,8 +128,8 @@ class Room {
                           Clock::time_point now, Effects& fx, bool creating);
   void update_presence(Occupant& o, const PresenceIn& p, Effects& fx);
   std::optional<xmpp::StanzaError> change_nick(Occupant& o, const PresenceIn& p, Effects& fx);
-  void remove_session(const xmpp::Jid& session, std::vector<int> codes, std::string payload_xml,
-                      Effects& fx);
+  void remove_session(const xmpp::Jid& session, std::vector<int> codes,
+                      const std::string& payload_xml, Effects& fx);
   void apply_subject(const SubjectChange& change, Effects& fx);
   void destroy(const DestroyRequest& request, Effects& fx);
   std::optional<xmpp::StanzaError> decide_owner_lists(const xml::Element& form,

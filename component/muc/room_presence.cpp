@@ -219,8 +219,8 @@ void Room::on_bounce(const BounceIn& b, Effects& fx) {
   remove_session(b.from, {333}, {}, fx);
 }
 
-void Room::remove_session(const xmpp::Jid& session, std::vector<int> codes, std::string payload_xml,
-                          Effects& fx) {
+void Room::remove_session(const xmpp::Jid& session, std::vector<int> codes,
+                          const std::string& payload_xml, Effects& fx) {
   Occupant* o = occupant_by_session(session);
   nick_by_session_.erase(session.str());
   o->remove_session(session);
