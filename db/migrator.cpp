@@ -119,7 +119,7 @@ std::string sha256_hex(const std::string& bytes) {
     throw MigrationError("SHA-256 failed (OpenSSL)");
   }
   std::string hex;
-  hex.reserve(2 * n);
+  hex.reserve(std::size_t{2} * n);
   for (unsigned int i = 0; i < n; ++i) hex += fmt::format("{:02x}", md[i]);
   return hex;
 }

@@ -19,7 +19,7 @@ void Service::handle_iq(Slot* slot, const xml::Element& s, const Jid& from, cons
     }
     return;
   }
-  auto reply_error = [&](StanzaError e) { fx.send(xmpp::error_reply(s, e)); };
+  auto reply_error = [&](const StanzaError& e) { fx.send(xmpp::error_reply(s, e)); };
   if (type != "get" && type != "set") {
     reply_error(StanzaError::bad_request("An iq must be of type get or set"));
     return;

@@ -112,7 +112,7 @@ std::optional<StreamError> StreamFramer::step(unsigned char c, Handler& handler)
                                                      : "data after the stream closed");
 
     case State::decl_target:  // "<?" at the very start: only "<?xml " may follow
-      if (match_ < 3 && c == "xml"[match_]) {
+      if (match_ < 3 && c == static_cast<unsigned char>("xml"[match_])) {
         ++match_;
       } else if (match_ == 3 && is_space(c)) {
         state_ = State::decl;

@@ -20,7 +20,7 @@ namespace xml {
 struct NamespaceContext;  // xml/parser.hpp
 
 struct Limits {
-  std::size_t max_stanza_bytes = 256 * 1024;  // one top-level element, tags and text
+  std::size_t max_stanza_bytes = std::size_t{256} * 1024;  // one top-level element, tags and text
   std::size_t max_depth = 32;                 // nesting below the stream element
   std::size_t max_attributes = 64;            // per element
 };

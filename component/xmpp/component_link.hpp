@@ -31,7 +31,7 @@ struct LinkConfig {
   // Bytes handed to the socket but not yet taken by the kernel: past this the server is not
   // reading (or far too slowly), and the link is dropped and re-established rather than
   // grow without bound.
-  std::size_t max_queued_bytes = 64 * 1024 * 1024;
+  std::size_t max_queued_bytes = std::size_t{64} * 1024 * 1024;
 };
 
 class ComponentLink {

@@ -82,16 +82,16 @@ struct ComponentLink::Impl final : xml::StreamFramer::Handler {
   // Backpressure: while more than kPauseAt bytes wait (ours or the kernel's), we stop reading
   // from the server, so a burst of input cannot make unbounded output within one loop turn;
   // reading resumes when a finished write brings the backlog under kResumeBelow.
-  static constexpr std::size_t kPauseAt = 4 * 1024 * 1024;
-  static constexpr std::size_t kResumeBelow = 1024 * 1024;
-  static constexpr std::size_t kMaxSpare = 16 * 1024 * 1024;
+  static constexpr std::size_t kPauseAt = std::size_t{4} * 1024 * 1024;
+  static constexpr std::size_t kResumeBelow = std::size_t{1024} * 1024;
+  static constexpr std::size_t kMaxSpare = std::size_t{16} * 1024 * 1024;
   bool reading_paused = false;
 
   std::size_t open = 0;  // handles not yet closed + getaddrinfo requests outstanding
   std::size_t dropped = 0;
   bool detached = false;  // the ComponentLink is gone: free ourselves once all is closed
   std::function<void()> on_stopped;
-  std::array<char, 64 * 1024> read_buf{};
+  std::array<char, std::size_t{64} * 1024> read_buf{};
 
   // ---- transport (link_transport.cpp)
   void attempt();

@@ -32,7 +32,7 @@ std::string handshake_digest(std::string_view stream_id, std::string_view secret
   (void)ok;
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
-  hex.reserve(2 * len);
+  hex.reserve(std::size_t{2} * len);
   for (unsigned i = 0; i < len; ++i) {
     hex.push_back(kHex[md[i] >> 4]);
     hex.push_back(kHex[md[i] & 0x0f]);
