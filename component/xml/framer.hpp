@@ -21,8 +21,8 @@ struct NamespaceContext;  // xml/parser.hpp
 
 struct Limits {
   std::size_t max_stanza_bytes = std::size_t{256} * 1024;  // one top-level element, tags and text
-  std::size_t max_depth = 32;                 // nesting below the stream element
-  std::size_t max_attributes = 64;            // per element
+  std::size_t max_depth = 32;                              // nesting below the stream element
+  std::size_t max_attributes = 64;                         // per element
 };
 
 // An RFC 6120 section 4.9.3 stream error: `condition` is the element name, e.g.
