@@ -24,10 +24,11 @@ struct Outbound {
 
 struct Effects {
   std::vector<Outbound> out;
-  // A groupchat message to archive before its broadcast (`out`) is released, and the
-  // history entry to remember once it is committed (XEP-0045 7.2.15 history, logged rooms).
+  // A groupchat message to archive before its broadcast (`out`) is released (logged rooms),
+  // and its history entry, already remembered so that a newcomer joining before the commit
+  // still gets it, to forget if the commit fails (XEP-0045 7.2.15).
   std::vector<StoreOp> archive;
-  std::optional<History::Entry> remember;
+  std::shared_ptr<const xml::Prepared> forget_on_failure;
 
   void send(std::shared_ptr<const xml::Prepared> stanza, std::string to) {
     out.push_back(Outbound{std::move(stanza), std::move(to), nullptr});

@@ -13,6 +13,10 @@ void History::trim(std::size_t keep) {
   while (entries_.size() > keep) entries_.pop_front();
 }
 
+void History::forget(const std::shared_ptr<const xml::Prepared>& stanza) {
+  std::erase_if(entries_, [&](const Entry& e) { return e.stanza == stanza; });
+}
+
 std::vector<const History::Entry*> History::select(const HistoryRequest& req,
                                                    Clock::time_point now) const {
   std::vector<const Entry*> out;

@@ -22,6 +22,8 @@ class History {
 
   void add(Entry e, std::size_t keep);
   void trim(std::size_t keep);
+  // Removes the entry whose stanza this is (if still kept).
+  void forget(const std::shared_ptr<const xml::Prepared>& stanza);
   // The newest entries that satisfy every limit in `req` (XEP-0045 7.2.15: the service
   // sends the least history that satisfies all of them, whole stanzas only), oldest first.
   std::vector<const Entry*> select(const HistoryRequest& req, Clock::time_point now) const;

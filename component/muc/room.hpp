@@ -61,8 +61,9 @@ class Room {
   std::vector<StoreOp> store_ops(const Change& change, StoreTime now) const;
   // Everything needed to create this room's rows (when it becomes stored).
   std::vector<StoreOp> snapshot_ops(StoreTime now) const;
-  // Adds a message to the history (after its archive commit, in a logged room).
+  // Adds a message to the history; forget() takes it back (its archive commit failed).
   void remember(History::Entry entry);
+  void forget(const std::shared_ptr<const xml::Prepared>& stanza);
   // XEP-0045 8.1: may this occupant set the subject?
   std::variant<SubjectChange, xmpp::StanzaError> decide_subject(const xmpp::Jid& from,
                                                                 std::string text,

@@ -44,11 +44,8 @@ std::optional<StanzaError> Room::on_groupchat(const GroupchatIn& m, Clock::time_
     xml::Element& delay = out.add("delay", std::string(ns::kDelay));
     delay.set_attr("from", jid_str_).set_attr("stamp", delay_stamp(now));
     History::Entry entry = history_entry(out, now);
-    if (fx.archive.empty()) {
-      remember(std::move(entry));
-    } else {
-      fx.remember = std::move(entry);
-    }
+    if (!fx.archive.empty()) fx.forget_on_failure = entry.stanza;
+    remember(std::move(entry));
   }
   return std::nullopt;
 }
@@ -80,6 +77,10 @@ History::Entry Room::history_entry(const xml::Element& with_delay, Clock::time_p
   auto prepared = xml::prepare(with_delay);
   std::size_t chars = prepared->head.size() + prepared->tail.size();
   return {at, std::move(prepared), chars};
+}
+
+void Room::forget(const std::shared_ptr<const xml::Prepared>& stanza) {
+  history_.forget(stanza);
 }
 
 void Room::remember(History::Entry entry) {

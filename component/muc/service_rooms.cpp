@@ -47,7 +47,6 @@ void Service::route(const std::string& local, const xml::Element& s, const Jid& 
 
 void Service::output(Slot& slot, Effects& room_fx, const xml::Element& request, Effects& fx) {
   if (room_fx.archive.empty() || store_ == nullptr) {
-    if (room_fx.remember && slot.room) slot.room->remember(std::move(*room_fx.remember));
     if (slot.held.empty() && fx.out.empty()) {
       fx.out.swap(room_fx.out);  // the common case: no copy of a (possibly large) list
     } else if (slot.held.empty()) {
@@ -63,10 +62,10 @@ void Service::output(Slot& slot, Effects& room_fx, const xml::Element& request, 
   std::uint64_t barrier = next_barrier_++;
   slot.held.push_back(Held{barrier, false, std::move(room_fx.out)});
   std::string local = slot.room->jid().local();
-  auto remember = std::make_shared<std::optional<History::Entry>>(std::move(room_fx.remember));
+  auto unarchived = std::move(room_fx.forget_on_failure);
   auto failure = std::make_shared<xml::Element>(xmpp::error_reply(request, database_unavailable()));
   store_->commit(slot.room->jid().str(), std::move(room_fx.archive),
-                 [this, local, barrier, remember, failure](bool ok) {
+                 [this, local, barrier, unarchived, failure](bool ok) {
                    auto it = slots_.find(local);
                    if (it == slots_.end()) return;
                    Slot& s = it->second;
@@ -79,8 +78,7 @@ void Service::output(Slot& slot, Effects& room_fx, const xml::Element& request, 
                        Effects e;
                        e.send(*failure);
                        h.out = std::move(e.out);
-                     } else if (*remember && s.room) {
-                       s.room->remember(std::move(**remember));
+                       if (s.room && unarchived) s.room->forget(unarchived);
                      }
                    }
                    Effects e;

@@ -145,6 +145,49 @@ TEST_F(Durability, AJoinQueuedBehindTheLastLeaveCreatesANewRoom) {
   EXPECT_TRUE(contains(out, "affiliation='owner' role='moderator' jid='carol@localhost/c'"));
 }
 
+TEST_F(Durability, ANewcomerDuringAnArchiveCommitGetsTheMessageAsHistory) {
+  h.send("<iq from='alice@localhost/a' to='" + kRoom +
+         "' type='set' id='log'>"
+         "<query xmlns='http://jabber.org/protocol/muc#owner'><x xmlns='jabber:x:data' "
+         "type='submit'><field var='muc#roomconfig_enablelogging'><value>1</value></field>"
+         "</x></query></iq>");
+  store.finish_commit(true);
+  h.take_emitted();
+  h.send("<message from='bob@localhost/b' to='" + kRoom +
+         "' type='groupchat' id='m1'><body>while you were away</body></message>");
+  // Carol joins before the archive commit: her join waits behind it, and the message that
+  // was broadcast before she came is in her history.
+  h.join("carol@localhost/c", kRoom + "/Carol", "<x xmlns='http://jabber.org/protocol/muc'/>");
+  store.finish_commit(true);
+  bool history = false;
+  for (const auto& s : h.take_emitted()) {
+    history = history || (s.find("to='carol@localhost/c'") != std::string::npos &&
+                          s.find("while you were away") != std::string::npos &&
+                          s.find("urn:xmpp:delay") != std::string::npos);
+  }
+  EXPECT_TRUE(history);
+}
+
+TEST_F(Durability, AMessageWhoseArchiveFailedIsNotInHistory) {
+  h.send("<iq from='alice@localhost/a' to='" + kRoom +
+         "' type='set' id='log'>"
+         "<query xmlns='http://jabber.org/protocol/muc#owner'><x xmlns='jabber:x:data' "
+         "type='submit'><field var='muc#roomconfig_enablelogging'><value>1</value></field>"
+         "</x></query></iq>");
+  store.finish_commit(true);
+  h.take_emitted();
+  h.send("<message from='bob@localhost/b' to='" + kRoom +
+         "' type='groupchat' id='m1'><body>lost words</body></message>");
+  store.finish_commit(false);
+  auto refused = h.take_emitted();
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_EQ(error_of(refused[0]), "wait/resource-constraint");
+  auto joined =
+      h.join("carol@localhost/c", kRoom + "/Carol", "<x xmlns='http://jabber.org/protocol/muc'/>");
+  ASSERT_FALSE(joined.empty());
+  for (const auto& s : joined) EXPECT_EQ(s.find("lost words"), std::string::npos);
+}
+
 TEST(Loading, StoredRoomLoadsOnFirstUseWithItsBans) {
   FakeStore store;
   ServiceHarness h({}, &store);
