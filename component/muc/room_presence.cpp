@@ -114,14 +114,15 @@ void Room::enter(const PresenceIn& p, Clock::time_point now, Effects& fx, bool c
     o.affiliation = affiliation_of(p.from);
     o.role = default_role(o.affiliation, config_.moderated);
   }
+  bool shown_changed = inserted || o.payload_xml != p.payload_xml;
   o.add_session(p.from);
   sessions_changed();
   o.payload_xml = p.payload_xml;
   o.touch();
   nick_by_session_[p.from.str()] = p.nick;
-  if (inserted) {
-    // Others learn of a new occupant; a further session of one already here changes
-    // nothing they can see.
+  if (shown_changed) {
+    // Others learn of a new occupant, or of the new availability a further session of one
+    // already here brought (the latest presence is the occupant's, as for updates).
     PresenceSpec spec;
     spec.payload = &o.payload_xml;
     broadcast_presence(o, spec, fx);
@@ -222,6 +223,7 @@ void Room::on_bounce(const BounceIn& b, Effects& fx) {
 void Room::remove_session(const xmpp::Jid& session, std::vector<int> codes,
                           const std::string& payload_xml, Effects& fx) {
   Occupant* o = occupant_by_session(session);
+  bool was_shown = o->sessions.front() == session;  // its JID is what moderators see
   nick_by_session_.erase(session.str());
   o->remove_session(session);
   sessions_changed();
@@ -230,8 +232,14 @@ void Room::remove_session(const xmpp::Jid& session, std::vector<int> codes,
   spec.codes = std::move(codes);
   spec.payload = &payload_xml;
   if (!o->sessions.empty()) {
-    // Other sessions remain: only this one leaves, nobody else notices.
+    // Other sessions remain: only this one leaves. Others see no exit; if it was the
+    // session whose JID they were shown, they get the occupant's presence with the next.
     send_self_presence(*o, session, spec, fx);
+    if (was_shown) {
+      PresenceSpec still;
+      still.payload = &o->payload_xml;
+      broadcast_presence(*o, still, fx);
+    }
     return;
   }
   Occupant leaving = std::move(*o);

@@ -101,5 +101,36 @@ TEST(Registration, GivesMembershipButNoVoiceInAModeratedRoom) {
   EXPECT_EQ(error_of(said[0]), "auth/forbidden");
 }
 
+TEST(MultiSession, ASecondSessionsNewAvailabilityIsShownToOthers) {
+  ServiceHarness h;
+  h.create_instant_room("ms", "alice@localhost/a", "Alice");
+  h.join("bob@localhost/desk", "ms@conference.localhost/Bob");
+  auto out = h.send(
+      "<presence from='bob@localhost/phone' to='ms@conference.localhost/Bob'>"
+      "<x xmlns='http://jabber.org/protocol/muc'/><show>away</show></presence>");
+  bool alice_told = false;
+  for (const auto& s : out) {
+    alice_told = alice_told || (s.find("to='alice@localhost/a'") != std::string::npos &&
+                                s.find("<show>away</show>") != std::string::npos);
+  }
+  EXPECT_TRUE(alice_told);
+}
+
+TEST(MultiSession, ModeratorsSeeTheNextSessionWhenTheShownOneLeaves) {
+  ServiceHarness h;
+  h.create_instant_room("ms", "alice@localhost/a", "Alice");
+  h.join("bob@localhost/desk", "ms@conference.localhost/Bob");
+  h.join("bob@localhost/phone", "ms@conference.localhost/Bob");
+  auto out = h.send(
+      "<presence from='bob@localhost/desk' to='ms@conference.localhost/Bob' type='unavailable'/>");
+  bool moved = false;
+  for (const auto& s : out) {
+    moved = moved || (s.find("to='alice@localhost/a'") != std::string::npos &&
+                      s.find("jid='bob@localhost/phone'") != std::string::npos &&
+                      s.find("type='unavailable'") == std::string::npos);
+  }
+  EXPECT_TRUE(moved);
+}
+
 }  // namespace
 }  // namespace muc_test
