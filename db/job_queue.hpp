@@ -19,15 +19,17 @@
 namespace db {
 
 struct Job {
-  enum class Kind { commit, load };
+  enum class Kind { commit, load, list };
   Kind kind = Kind::commit;
   std::string room;
   std::vector<muc::StoreOp> ops;  // commit only
   muc::Store::CommitDone commit_done;
   muc::Store::LoadDone load_done;
+  muc::Store::ListDone list_done;
   // Results, set by the worker.
   bool ok = false;
   std::optional<muc::RoomSnapshot> snapshot;
+  std::vector<muc::RoomListing> listing;
 };
 
 using JobPtr = std::unique_ptr<Job>;

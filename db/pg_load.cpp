@@ -26,6 +26,13 @@ void prepare_load(pqxx::connection_base& c) {
       'visitor' = ANY(get_member_list),
       history_length, enable_logging
     FROM rooms WHERE jid = $1 AND destroyed_at IS NULL)");
+  // XEP-0045 6.3: the service lists public rooms; only persistent ones outlive a restart,
+  // and the partial unique index on live JIDs keeps this a scan of live rooms only.
+  c.prepare("list_public_rooms", fmt::format(R"(
+    SELECT jid, name FROM rooms
+    WHERE destroyed_at IS NULL AND public_room AND persistent
+    ORDER BY jid LIMIT {})",
+                                             muc::Store::kMaxListed));
   c.prepare("load_affiliations",
             "SELECT jid, affiliation, reason FROM affiliations WHERE room_id = $1");
   c.prepare("load_nicks", "SELECT jid, nick FROM registered_nicks WHERE room_id = $1");
@@ -36,6 +43,14 @@ void prepare_load(pqxx::connection_base& c) {
       SELECT id, sender_nick, stanza_xml, sent_at FROM messages WHERE room_id = $1
       ORDER BY sent_at DESC, id DESC LIMIT $2) newest
     ORDER BY sent_at, id)");
+}
+
+std::vector<muc::RoomListing> list_public_rooms(pqxx::transaction_base& t) {
+  std::vector<muc::RoomListing> out;
+  for (const auto& r : t.exec_prepared("list_public_rooms")) {
+    out.push_back({r[0].as<std::string>(), r[1].as<std::string>()});
+  }
+  return out;
 }
 
 std::optional<muc::RoomSnapshot> load_room(pqxx::transaction_base& t, const std::string& room) {

@@ -31,6 +31,9 @@ void apply(pqxx::transaction_base& t, const muc::StoreOp& op);
 // The live room named `room`, or nullopt.
 std::optional<muc::RoomSnapshot> load_room(pqxx::transaction_base& t, const std::string& room);
 
+// Public, persistent, live rooms by JID, at most muc::Store::kMaxListed (disco#items).
+std::vector<muc::RoomListing> list_public_rooms(pqxx::transaction_base& t);
+
 // Times travel as microseconds since the Unix epoch, which timestamptz holds exactly.
 std::int64_t to_micros(muc::StoreTime t);
 muc::StoreTime from_micros(std::int64_t us);

@@ -28,6 +28,8 @@ struct PgStore::Impl {
   static void complete(Job& job) {
     if (job.kind == Job::Kind::commit) {
       if (job.commit_done) job.commit_done(job.ok);
+    } else if (job.kind == Job::Kind::list) {
+      if (job.list_done) job.list_done(std::move(job.listing), job.ok);
     } else if (job.load_done) {
       job.load_done(std::move(job.snapshot), job.ok);
     }
@@ -38,6 +40,7 @@ struct PgStore::Impl {
     if (closed || !queue.push(job)) {
       job->ok = false;
       job->snapshot.reset();
+      job->listing.clear();
       complete(*job);
     }
   }
@@ -77,6 +80,13 @@ void PgStore::load(const std::string& room, LoadDone done) {
   job->kind = Job::Kind::load;
   job->room = room;
   job->load_done = std::move(done);
+  impl_->submit(std::move(job));
+}
+
+void PgStore::list_public(ListDone done) {
+  auto job = std::make_unique<Job>();
+  job->kind = Job::Kind::list;
+  job->list_done = std::move(done);
   impl_->submit(std::move(job));
 }
 

@@ -52,6 +52,7 @@ class PgStore : public muc::Store {
 
   void commit(const std::string& room, std::vector<muc::StoreOp> ops, CommitDone done) override;
   void load(const std::string& room, LoadDone done) override;
+  void list_public(ListDone done) override;
 
   // On the loop thread, before the loop ends: lets the worker finish the jobs already
   // queued (failing them without retrying if the database is down), joins it, delivers

@@ -69,6 +69,8 @@ void PgWorker::run() {
     }
     if (jobs.front()->kind == Job::Kind::load) {
       run_load(*jobs.front());
+    } else if (jobs.front()->kind == Job::Kind::list) {
+      run_list(*jobs.front());
     } else {
       run_commits(jobs);
     }
@@ -201,6 +203,16 @@ void PgWorker::run_load(Job& job) {
   });
   job.ok = outcome == Outcome::ok;
   if (!job.ok) job.snapshot.reset();
+}
+
+void PgWorker::run_list(Job& job) {
+  Outcome outcome = attempt("list of public rooms", true, [&](pqxx::connection& conn) {
+    pqxx::read_transaction t(conn);
+    job.listing = sql::list_public_rooms(t);
+    t.commit();
+  });
+  job.ok = outcome == Outcome::ok;
+  if (!job.ok) job.listing.clear();
 }
 
 }  // namespace db

@@ -49,6 +49,7 @@ class PgWorker {
   Outcome commit_jobs(JobPtr* first, JobPtr* last, bool log_rejection);
   void run_commits(std::vector<JobPtr>& jobs);
   void run_load(Job& job);
+  void run_list(Job& job);
 
   std::string uri_;
   PgStoreOptions options_;

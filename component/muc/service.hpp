@@ -83,6 +83,8 @@ class Service {
                      const xmpp::Jid& from, const xmpp::Jid& to, Clock::time_point now,
                      Effects& fx);
   IqAnswer service_iq(const xml::Element& iq, const xml::Element& payload) const;
+  // The service's disco#items: loaded public rooms, and `stored` ones not loaded.
+  xml::Element room_items(const std::vector<RoomListing>& stored) const;
   IqAnswer room_iq(Slot& slot, const xml::Element& iq, const xml::Element& payload,
                    const xmpp::Jid& from, Clock::time_point now, Effects& fx);
   bool may_create(const xmpp::Jid& who) const;

@@ -1,4 +1,7 @@
 // iq routing: every get/set gets exactly one reply, sent from handle_iq only.
+#include <map>
+
+#include "base/log.hpp"
 #include "muc/decode.hpp"
 #include "muc/features.hpp"
 #include "muc/service.hpp"
@@ -57,6 +60,21 @@ void Service::handle_iq(Slot* slot, const xml::Element& s, const Jid& from, cons
 
 IqAnswer Service::answer_iq(Slot* slot, const xml::Element& iq, const xml::Element& payload,
                             const Jid& from, const Jid& to, Clock::time_point now, Effects& fx) {
+  if (slot == nullptr && store_ != nullptr && iq.attr_or("type") == "get" &&
+      payload.is("query", ns::kDiscoItems)) {
+    // XEP-0045 6.3: public rooms include stored ones not loaded since the start; the list
+    // comes from the database and the answer follows it.
+    auto request = std::make_shared<xml::Element>(iq);
+    store_->list_public([this, request](std::vector<RoomListing> stored, bool ok) {
+      if (!ok) base::log_warn("could not list stored rooms; disco#items shows loaded rooms only");
+      xml::Element result = xmpp::iq_result(*request);
+      result.add(room_items(stored));
+      Effects out;
+      out.send(result);
+      if (emit_) emit_(out);
+    });
+    return Later{};
+  }
   if (slot == nullptr) return service_iq(iq, payload);
   if (!slot->room) return StanzaError::item_not_found("No such room");
   Room& room = *slot->room;
@@ -82,22 +100,31 @@ IqAnswer Service::service_iq(const xml::Element& iq, const xml::Element& payload
     }
     return std::optional<xml::Element>(std::move(q));
   }
-  if (type == "get" && payload.is("query", ns::kDiscoItems)) {
-    // XEP-0045 6.3: public rooms; locked and hidden ones stay out of the list. Stored rooms
-    // not loaded since the start are not listed until first used (README "Persistence").
-    const std::string items(ns::kDiscoItems);
-    xml::Element q("query", items);
-    for (const auto& [local, slot] : slots_) {
-      const Room* room = slot.room.get();
-      if (room == nullptr || room->locked() || !room->config().public_room) continue;
-      xml::Element& item = q.add("item", items);
-      item.set_attr("jid", room->jid().str());
-      item.set_attr("name", room->config().name.empty() ? local : room->config().name);
-    }
-    return std::optional<xml::Element>(std::move(q));
-  }
+  if (type == "get" && payload.is("query", ns::kDiscoItems)) return room_items({});
   if (type == "get" && payload.is("ping", ns::kPing)) return std::optional<xml::Element>();
   return StanzaError::service_unavailable();
+}
+
+xml::Element Service::room_items(const std::vector<RoomListing>& stored) const {
+  // XEP-0045 6.3: public rooms; locked and hidden ones stay out of the list. A loaded room
+  // is listed as it is now; a stored one not loaded, as the database has it.
+  std::map<std::string, std::string> items;  // room JID -> name
+  for (const RoomListing& r : stored) {
+    std::string local = r.room.substr(0, r.room.find('@'));
+    if (find_room(local) != nullptr) continue;
+    items[r.room] = r.name.empty() ? local : r.name;
+  }
+  for (const auto& [local, slot] : slots_) {
+    const Room* room = slot.room.get();
+    if (room == nullptr || room->locked() || !room->config().public_room) continue;
+    items[room->jid().str()] = room->config().name.empty() ? local : room->config().name;
+  }
+  const std::string items_ns(ns::kDiscoItems);
+  xml::Element q("query", items_ns);
+  for (const auto& [jid, name] : items) {
+    q.add("item", items_ns).set_attr("jid", jid).set_attr("name", name);
+  }
+  return q;
 }
 
 IqAnswer Service::room_iq(Slot& slot, const xml::Element& iq, const xml::Element& payload,

@@ -109,6 +109,12 @@ struct RoomSnapshot {
   std::vector<StoredMessage> history;  // newest config.history_length messages, oldest first
 };
 
+// A public persistent room, as disco#items lists it (XEP-0045 6.3).
+struct RoomListing {
+  std::string room;  // room JID
+  std::string name;  // muc#roomconfig_roomname, may be empty
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -117,8 +123,13 @@ class Store {
   // found=nullopt with ok=true: no such (live) room.
   using LoadDone = std::function<void(std::optional<RoomSnapshot> found, bool ok)>;
 
+  // Public, persistent, live rooms, by JID (at most kMaxListed).
+  using ListDone = std::function<void(std::vector<RoomListing> rooms, bool ok)>;
+  static constexpr std::size_t kMaxListed = 10000;
+
   virtual void commit(const std::string& room, std::vector<StoreOp> ops, CommitDone done) = 0;
   virtual void load(const std::string& room, LoadDone done) = 0;
+  virtual void list_public(ListDone done) = 0;
 };
 
 }  // namespace muc

@@ -231,3 +231,38 @@ TEST_F(PgStoreOpsTest, MembersViewShowsRegisteredNicks) {
 
 }  // namespace
 }  // namespace db::test
+
+namespace db::test {
+namespace {
+
+class PgStoreListTest : public StoreTest {};
+
+TEST_F(PgStoreListTest, ListsPublicPersistentLiveRoomsByJid) {
+  auto save = [&](const std::string& jid, bool persistent, bool public_room) {
+    muc::RoomConfig c;
+    c.name = "Name of " + jid.substr(0, jid.find('@'));
+    c.persistent = persistent;
+    c.public_room = public_room;
+    c.enable_logging = !persistent;  // stored although temporary
+    return commit(jid, {muc::SaveRoom{jid, "alice@example.org", c, at(0)}});
+  };
+  ASSERT_TRUE(save("b@conference.example.org", true, true));
+  ASSERT_TRUE(save("a@conference.example.org", true, true));
+  ASSERT_TRUE(save("hidden@conference.example.org", true, false));
+  ASSERT_TRUE(save("temporary@conference.example.org", false, true));
+  ASSERT_TRUE(save("gone@conference.example.org", true, true));
+  ASSERT_TRUE(commit("gone@conference.example.org",
+                     {muc::DestroyRoom{"gone@conference.example.org", "bye", {}, {}, at(1)}}));
+  std::optional<std::pair<std::vector<muc::RoomListing>, bool>> result;
+  store_->list_public(
+      [&](std::vector<muc::RoomListing> rooms, bool ok) { result.emplace(std::move(rooms), ok); });
+  ASSERT_TRUE(run_until([&] { return result.has_value(); }));
+  ASSERT_TRUE(result->second);
+  ASSERT_EQ(result->first.size(), 2u);
+  EXPECT_EQ(result->first[0].room, "a@conference.example.org");
+  EXPECT_EQ(result->first[0].name, "Name of a");
+  EXPECT_EQ(result->first[1].room, "b@conference.example.org");
+}
+
+}  // namespace
+}  // namespace db::test

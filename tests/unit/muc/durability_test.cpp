@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "service_harness.hpp"
+#include "transcript.hpp"
 
 namespace muc_test {
 namespace {
@@ -186,6 +187,39 @@ TEST_F(Durability, AMessageWhoseArchiveFailedIsNotInHistory) {
       h.join("carol@localhost/c", kRoom + "/Carol", "<x xmlns='http://jabber.org/protocol/muc'/>");
   ASSERT_FALSE(joined.empty());
   for (const auto& s : joined) EXPECT_EQ(s.find("lost words"), std::string::npos);
+}
+
+TEST(Listing, DiscoItemsListsStoredRoomsNotLoadedAndLoadedOnesAsTheyAreNow) {
+  FakeStore store;
+  ServiceHarness h({}, &store);
+  auto now = h.send(
+      "<iq from='bob@localhost/b' to='conference.localhost' type='get' id='d'>"
+      "<query xmlns='http://jabber.org/protocol/disco#items'/></iq>");
+  EXPECT_TRUE(now.empty());  // answered when the database has listed its rooms
+  ASSERT_EQ(store.lists.size(), 1u);
+  store.lists.front()(
+      {{"lounge@conference.localhost", "The Lounge"}, {"attic@conference.localhost", ""}}, true);
+  auto out = h.take_emitted();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(canonical_xml(out[0]),
+            canonical_xml("<iq to='bob@localhost/b' from='conference.localhost' type='result' "
+                          "id='d'><query xmlns='http://jabber.org/protocol/disco#items'>"
+                          "<item jid='attic@conference.localhost' name='attic'/>"
+                          "<item jid='lounge@conference.localhost' name='The Lounge'/>"
+                          "</query></iq>"));
+}
+
+TEST(Listing, DatabaseDownStillAnswersWithTheLoadedRooms) {
+  FakeStore store;
+  ServiceHarness h({}, &store);
+  h.send(
+      "<iq from='bob@localhost/b' to='conference.localhost' type='get' id='d'>"
+      "<query xmlns='http://jabber.org/protocol/disco#items'/></iq>");
+  store.lists.front()({}, false);
+  auto out = h.take_emitted();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(error_of(out[0]), "");
+  EXPECT_NE(out[0].find("type='result'"), std::string::npos);
 }
 
 TEST(Loading, StoredRoomLoadsOnFirstUseWithItsBans) {

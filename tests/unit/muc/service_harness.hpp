@@ -53,12 +53,14 @@ class FakeStore : public muc::Store {
   void load(const std::string& room, LoadDone done) override {
     loads.push_back({room, std::move(done)});
   }
+  void list_public(ListDone done) override { lists.push_back(std::move(done)); }
   // Completes the oldest pending commit / load.
   void finish_commit(bool ok);
   void finish_load(std::optional<muc::RoomSnapshot> found, bool ok = true);
 
   std::deque<Commit> commits;
   std::deque<Load> loads;
+  std::deque<ListDone> lists;
 };
 
 // Every copy an Outbound stands for, rendered as text.
