@@ -27,15 +27,20 @@ class Durability : public ::testing::Test {
   void SetUp() override {
     h.join("alice@localhost/a", kRoom + "/Alice", kJoin);
     store.finish_load(std::nullopt);  // no such room in the database: created
-    h.send("<iq from='alice@localhost/a' to='" + kRoom +
-           "' type='set' id='cfg'>"
-           "<query xmlns='http://jabber.org/protocol/muc#owner'><x xmlns='jabber:x:data' "
-           "type='submit'><field var='muc#roomconfig_persistentroom'><value>1</value></field>"
-           "</x></query></iq>");
+    configure("cfg", "persistentroom", "1");
     ASSERT_EQ(store.commits.size(), 1u);
     store.finish_commit(true);
     ASSERT_TRUE(contains(h.take_emitted(), "id='cfg'"));
     h.join("bob@localhost/b", kRoom + "/Bob", kJoin);
+  }
+
+  // The owner submits one configuration field (answered later: the room is stored).
+  std::vector<std::string> configure(const std::string& id, const std::string& field,
+                                     const std::string& value) {
+    return h.send("<iq from='alice@localhost/a' to='" + kRoom + "' type='set' id='" + id +
+                  "'><query xmlns='http://jabber.org/protocol/muc#owner'><x xmlns='jabber:x:data' "
+                  "type='submit'><field var='muc#roomconfig_" +
+                  field + "'><value>" + value + "</value></field></x></query></iq>");
   }
 
   std::vector<std::string> ban_bob() {
@@ -96,11 +101,7 @@ TEST_F(Durability, StanzasWaitBehindACommitAndKeepTheirOrder) {
 }
 
 TEST_F(Durability, LoggedMessageIsBroadcastAfterItsArchiveCommit) {
-  h.send("<iq from='alice@localhost/a' to='" + kRoom +
-         "' type='set' id='log'>"
-         "<query xmlns='http://jabber.org/protocol/muc#owner'><x xmlns='jabber:x:data' "
-         "type='submit'><field var='muc#roomconfig_enablelogging'><value>1</value></field>"
-         "</x></query></iq>");
+  configure("log", "enablelogging", "1");
   store.finish_commit(true);
   h.take_emitted();
   auto now = h.send("<message from='bob@localhost/b' to='" + kRoom +
@@ -113,11 +114,7 @@ TEST_F(Durability, LoggedMessageIsBroadcastAfterItsArchiveCommit) {
 }
 
 TEST_F(Durability, ARoomNoLongerPersistentRetiresItsRow) {
-  h.send("<iq from='alice@localhost/a' to='" + kRoom +
-         "' type='set' id='tmp'>"
-         "<query xmlns='http://jabber.org/protocol/muc#owner'><x xmlns='jabber:x:data' "
-         "type='submit'><field var='muc#roomconfig_persistentroom'><value>0</value></field>"
-         "</x></query></iq>");
+  configure("tmp", "persistentroom", "0");
   ASSERT_EQ(store.commits.size(), 1u);
   EXPECT_TRUE(std::holds_alternative<muc::DestroyRoom>(store.commits.front().ops.front()));
   store.finish_commit(true);
@@ -131,11 +128,7 @@ TEST_F(Durability, ARoomNoLongerPersistentRetiresItsRow) {
 }
 
 TEST_F(Durability, AJoinQueuedBehindTheLastLeaveCreatesANewRoom) {
-  h.send("<iq from='alice@localhost/a' to='" + kRoom +
-         "' type='set' id='tmp'>"
-         "<query xmlns='http://jabber.org/protocol/muc#owner'><x xmlns='jabber:x:data' "
-         "type='submit'><field var='muc#roomconfig_persistentroom'><value>0</value></field>"
-         "</x></query></iq>");
+  configure("tmp", "persistentroom", "0");
   // While that commits, everyone leaves and carol joins: she must create a new room.
   h.send("<presence from='bob@localhost/b' to='" + kRoom + "/Bob' type='unavailable'/>");
   h.send("<presence from='alice@localhost/a' to='" + kRoom + "/Alice' type='unavailable'/>");
@@ -147,11 +140,7 @@ TEST_F(Durability, AJoinQueuedBehindTheLastLeaveCreatesANewRoom) {
 }
 
 TEST_F(Durability, ANewcomerDuringAnArchiveCommitGetsTheMessageAsHistory) {
-  h.send("<iq from='alice@localhost/a' to='" + kRoom +
-         "' type='set' id='log'>"
-         "<query xmlns='http://jabber.org/protocol/muc#owner'><x xmlns='jabber:x:data' "
-         "type='submit'><field var='muc#roomconfig_enablelogging'><value>1</value></field>"
-         "</x></query></iq>");
+  configure("log", "enablelogging", "1");
   store.finish_commit(true);
   h.take_emitted();
   h.send("<message from='bob@localhost/b' to='" + kRoom +
@@ -170,11 +159,7 @@ TEST_F(Durability, ANewcomerDuringAnArchiveCommitGetsTheMessageAsHistory) {
 }
 
 TEST_F(Durability, AMessageWhoseArchiveFailedIsNotInHistory) {
-  h.send("<iq from='alice@localhost/a' to='" + kRoom +
-         "' type='set' id='log'>"
-         "<query xmlns='http://jabber.org/protocol/muc#owner'><x xmlns='jabber:x:data' "
-         "type='submit'><field var='muc#roomconfig_enablelogging'><value>1</value></field>"
-         "</x></query></iq>");
+  configure("log", "enablelogging", "1");
   store.finish_commit(true);
   h.take_emitted();
   h.send("<message from='bob@localhost/b' to='" + kRoom +
