@@ -132,6 +132,9 @@ class Room {
   void remove_session(const xmpp::Jid& session, std::vector<int> codes,
                       const std::string& payload_xml, Effects& fx);
   void apply_subject(const SubjectChange& change, Effects& fx);
+  // The occupant behind `from` if it may speak in the room (an occupant with voice), or the
+  // error to answer (XEP-0045 7.4).
+  std::variant<const Occupant*, xmpp::StanzaError> speaker(const xmpp::Jid& from) const;
   void destroy(const DestroyRequest& request, Effects& fx);
   std::optional<xmpp::StanzaError> decide_owner_lists(const xml::Element& form,
                                                       OwnerChange& change) const;

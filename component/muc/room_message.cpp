@@ -14,22 +14,30 @@ std::string delay_stamp(Clock::time_point t) {
   return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::floor<std::chrono::seconds>(t));
 }
 
-std::optional<StanzaError> Room::on_groupchat(const GroupchatIn& m, Clock::time_point now,
-                                              Effects& fx) {
+std::variant<const Occupant*, StanzaError> Room::speaker(const xmpp::Jid& from) const {
   if (destroyed_) return StanzaError::item_not_found();
-  const Occupant* o = occupant_by_session(m.from);
+  const Occupant* o = occupant_by_session(from);
   if (o == nullptr) {
     // XEP-0045 7.4: only occupants may send to the room.
     return StanzaError::not_acceptable("Only occupants are allowed to send messages to the room");
   }
   if (o->role == Role::visitor) {
-    // 7.4 / 8.4: a visitor in a moderated room has no voice.
+    // 7.4 / 8.4: a visitor in a moderated room has no voice (nor a say on the subject).
     return StanzaError::forbidden("Visitors are not allowed to send messages in this room");
   }
+  return o;
+}
+
+std::optional<StanzaError> Room::on_groupchat(const GroupchatIn& m, Clock::time_point now,
+                                              Effects& fx) {
+  auto who = speaker(m.from);
+  if (auto* error = std::get_if<StanzaError>(&who)) return *error;
+  const Occupant* o = std::get<const Occupant*>(who);
   xml::Element out = m.message;
   out.set_attr("from", occupant_jid(o->nick));
   out.set_attr("type", "groupchat");
-  send_to_all(xml::prepare(out), fx);
+  auto broadcast = xml::prepare(out);
+  send_to_all(broadcast, fx);
 
   const xml::Element* body = out.child("body", ns::kComponent);
   if (body == nullptr) return std::nullopt;
@@ -37,7 +45,7 @@ std::optional<StanzaError> Room::on_groupchat(const GroupchatIn& m, Clock::time_
     // Logged: the broadcast waits for the archive commit (README "Durability").
     fx.archive.push_back(ArchiveMessage{jid_str_, o->nick, o->bare.bare_str(),
                                         std::string(out.attr_or("id")), body->text(),
-                                        xml::to_string(out), now});
+                                        xml::render_without_to(*broadcast), now});
   }
   if (config_.history_length > 0) {
     // 7.2.15: the stored copy keeps the original sender and says when it was sent.
@@ -53,15 +61,11 @@ std::optional<StanzaError> Room::on_groupchat(const GroupchatIn& m, Clock::time_
 std::variant<SubjectChange, StanzaError> Room::decide_subject(const xmpp::Jid& from,
                                                               std::string text,
                                                               std::string id) const {
-  if (destroyed_) return StanzaError::item_not_found();
-  const Occupant* o = occupant_by_session(from);
-  if (o == nullptr) {
-    return StanzaError::not_acceptable("Only occupants are allowed to send messages to the room");
-  }
-  // XEP-0045 8.1: moderators, and participants where the room allows it; never visitors.
-  bool allowed =
-      o->role == Role::moderator || (config_.change_subject && o->role >= Role::participant);
-  if (!allowed) {
+  auto who = speaker(from);
+  if (auto* error = std::get_if<StanzaError>(&who)) return *error;
+  const Occupant* o = std::get<const Occupant*>(who);
+  // XEP-0045 8.1: moderators, and participants where the room allows it.
+  if (o->role != Role::moderator && !config_.change_subject) {
     return StanzaError::forbidden("You are not allowed to change the subject of this room");
   }
   return SubjectChange{from, o->nick, std::move(text), std::move(id)};

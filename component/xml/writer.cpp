@@ -151,6 +151,17 @@ std::shared_ptr<const Prepared> prepare(const Element& stanza) {
   return p;
 }
 
+std::string render_without_to(const Prepared& p) {
+  // head is "<name to='" and tail "' attrs...>...": drop " to='" and the closing quote.
+  constexpr std::string_view kTo = " to='";
+  assert(p.head.size() > kTo.size() && !p.tail.empty() && p.tail.front() == '\'');
+  std::string out;
+  out.reserve(p.head.size() + p.tail.size());
+  out.append(p.head, 0, p.head.size() - kTo.size());
+  out.append(p.tail, 1);
+  return out;
+}
+
 std::string render(const Prepared& p, std::string_view to) {
   std::string out;
   out.reserve(p.head.size() + to.size() + p.tail.size());

@@ -32,6 +32,8 @@ std::shared_ptr<const Prepared> prepare(const Element& stanza);
 
 // The XML text of one copy, for tests and logs.
 std::string render(const Prepared& p, std::string_view to);
+// The stanza as prepared, without any `to` (what an archive keeps): no second serialisation.
+std::string render_without_to(const Prepared& p);
 
 // A room's recipients for a broadcast, built once and shared until the room's sessions
 // change: every address already escaped for an attribute, back to back in one buffer, so a

@@ -104,6 +104,11 @@ TEST(Writer, PrepareThenRenderEqualsToStringWithToFirst) {
   EXPECT_EQ(parse_back(render(*prepared, to)), with_to);
 }
 
+TEST(Writer, RenderWithoutToEqualsToStringOfTheStanza) {
+  Element m = sample_message();
+  EXPECT_EQ(render_without_to(*prepare(m)), to_string(m));
+}
+
 TEST(Writer, PrepareKeepsNamespaceOfNonComponentStanza) {
   Element e("error", "http://etherx.jabber.org/streams");
   auto p = prepare(e);
