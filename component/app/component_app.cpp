@@ -78,10 +78,16 @@ void ComponentApp::on_stanza(xml::Element stanza) {
   send(fx);
 }
 
+void ComponentApp::on_stanza_fault(const xml::StanzaFault& fault) {
+  muc::Effects fx;
+  service_.handle_fault(fault, fx);
+  send(fx);
+}
+
 void ComponentApp::send(muc::Effects& fx) {
   for (const muc::Outbound& o : fx.out) {
     if (o.everyone) {
-      link_.send(*o.stanza, *o.everyone);
+      link_.send(o.stanza, o.everyone);
     } else {
       link_.send(*o.stanza, o.to);
     }

@@ -28,6 +28,7 @@ class ComponentApp final : public xmpp::ComponentLink::Listener {
 
   void on_link_up() override;
   void on_stanza(xml::Element stanza) override;
+  void on_stanza_fault(const xml::StanzaFault& fault) override;
   void on_link_down() override;
   void on_fatal(const std::string& reason) override;
 

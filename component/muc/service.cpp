@@ -83,6 +83,20 @@ void Service::handle(const xml::Element& stanza, Clock::time_point now, Effects&
   }
 }
 
+void Service::handle_fault(const xml::StanzaFault& fault, Effects& fx) const {
+  if (!fault.head) return;  // not even its name was readable: nobody to answer
+  const xml::Element& s = *fault.head;
+  const bool stanza = s.ns() == xml::kComponentNs &&
+                      (s.name() == "iq" || s.name() == "message" || s.name() == "presence");
+  if (!stanza || !Jid::parse(s.attr_or("from"))) return;
+  // RFC 6120 8.3.3.12 / 8.3.3.9: a limit broken is a policy violation; bad content (UTF-8,
+  // forbidden markup) is not acceptable. Either way the sender may fix it and retry.
+  const StanzaError e{"modify",
+                      fault.condition == "policy-violation" ? "policy-violation" : "not-acceptable",
+                      "The stanza was refused: " + fault.text};
+  reply_error(s, e, fx);
+}
+
 void Service::dispatch(Slot& slot, const xml::Element& s, const Jid& from, const Jid& to,
                        Clock::time_point now, Effects& fx) {
   if (s.name() == "presence") {

@@ -18,6 +18,7 @@
 #include "muc/room.hpp"
 #include "muc/store.hpp"
 #include "xml/element.hpp"
+#include "xml/framer.hpp"
 
 namespace muc {
 
@@ -44,6 +45,9 @@ class Service {
 
   // One stanza from the XMPP server; whatever must be sent now is appended to `fx`.
   void handle(const xml::Element& stanza, Clock::time_point now, Effects& fx);
+  // A stanza the stream refused for a fault of its own (over a limit, bad UTF-8...): its
+  // sender gets a stanza error when there is someone to answer.
+  void handle_fault(const xml::StanzaFault& fault, Effects& fx) const;
 
   std::size_t room_count() const;
   const Room* find_room(const std::string& local) const;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <utility>
 
 #include "xml/parser.hpp"
 
@@ -53,6 +54,12 @@ StreamFramer::StreamFramer(Limits limits) : limits_(limits) {}
 
 void StreamFramer::reset() {
   state_ = State::prolog;
+  head_end_ = 0;
+  in_element_ = false;
+  delivered_ = false;
+  skipping_ = false;
+  fault_ = StanzaFault{};
+  pending_ = std::string();
   buf_ = std::string();
   offset_ = 0;
   open_.clear();
@@ -68,13 +75,30 @@ void StreamFramer::reset() {
 
 std::optional<StreamError> StreamFramer::feed(std::string_view bytes, Handler& handler) {
   if (error_) return error_;
+  if (!pending_.empty()) {  // paused: what came later waits behind what was kept
+    pending_.append(bytes);
+    return resume(handler);
+  }
+  return consume(bytes, handler);
+}
+
+std::optional<StreamError> StreamFramer::resume(Handler& handler) {
+  if (error_) return error_;
+  const std::string rest = std::exchange(pending_, std::string());
+  return consume(rest, handler);
+}
+
+std::optional<StreamError> StreamFramer::consume(std::string_view bytes, Handler& handler) {
   const unsigned epoch = epoch_;
-  for (char ch : bytes) {
-    auto c = static_cast<unsigned char>(ch);
-    // RFC 6120 section 11.6: UTF-8 only; XML 1.0 section 2.2: no control characters.
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    auto c = static_cast<unsigned char>(bytes[i]);
     std::optional<StreamError> err;
-    if (!utf8_.feed(c)) {
-      err = not_well_formed("invalid UTF-8 or character not allowed in XML");
+    if (skipping_) {
+      skip(c, handler);
+    } else if (!utf8_.feed(c)) {
+      // RFC 6120 section 11.6: UTF-8 only; XML 1.0 section 2.2: no control characters.
+      err = stanza_fault_at(Fault::malformed, "invalid UTF-8 or a character not allowed in XML",
+                            c, handler);
     } else {
       err = step(c, handler);
     }
@@ -86,18 +110,114 @@ std::optional<StreamError> StreamFramer::feed(std::string_view bytes, Handler& h
       return err;
     }
     ++offset_;
+    if (std::exchange(delivered_, false) && handler.paused()) {
+      pending_.assign(bytes.substr(i + 1));
+      return std::nullopt;
+    }
   }
   return std::nullopt;
+}
+
+std::optional<StreamError> StreamFramer::stanza_fault(Fault kind, std::string text,
+                                                      StanzaSkipper::At at) {
+  if (!in_unit()) {
+    switch (kind) {
+      case Fault::limit:
+        return policy(std::move(text));
+      case Fault::malformed:
+        return not_well_formed(std::move(text));
+      case Fault::restricted:
+        return restricted(std::move(text));
+    }
+  }
+  fault_.head = fault_head(std::string_view(buf_).substr(0, head_end_));
+  fault_.condition = kind == Fault::limit ? "policy-violation" : "not-acceptable";
+  fault_.text = std::move(text);
+  skipper_.start(at, open_.size(), quote_);
+  skipping_ = true;
+  in_element_ = false;
+  buf_ = std::string();
+  open_.clear();
+  return std::nullopt;
+}
+
+std::optional<StreamError> StreamFramer::stanza_fault_at(Fault kind, std::string text,
+                                                         unsigned char c, Handler& handler) {
+  const StanzaSkipper::At at = skip_entry();
+  if (auto e = stanza_fault(kind, std::move(text), at)) return e;
+  skip(c, handler);  // the byte that broke the rule may itself end the stanza
+  return std::nullopt;
+}
+
+// Where the skipper resumes, for a fault found before the lexer took the current byte.
+StanzaSkipper::At StreamFramer::skip_entry() const {
+  using At = StanzaSkipper::At;
+  switch (state_) {
+    case State::reference:
+    case State::entity_name:
+    case State::char_ref:
+    case State::char_ref_digits:
+      return ref_return_ == State::attr_value ? At::quoted : At::text;
+    case State::tag_open:
+      return At::lt;
+    case State::start_name:
+    case State::in_start_tag:
+    case State::attr_name:
+    case State::after_attr_name:
+    case State::before_attr_value:
+    case State::after_attr_value:
+      return At::start_tag;
+    case State::attr_value:
+      return At::quoted;
+    case State::empty_close:
+      return At::start_slash;
+    case State::end_name:
+    case State::after_end_name:
+      return At::end_tag;
+    case State::bang:
+      return match_ > 0 ? At::cdata : At::bang;
+    case State::cdata:
+      return At::cdata;
+    default:
+      return At::text;
+  }
+}
+
+void StreamFramer::skip(unsigned char c, Handler& handler) {
+  if (!skipper_.step(c)) return;
+  skipping_ = false;
+  state_ = State::content;
+  utf8_.reset();
+  head_end_ = 0;
+  delivered_ = true;
+  handler.on_stanza_fault(std::exchange(fault_, StanzaFault{}));
+}
+
+// The top-level start tag as far as it was read, closed and parsed, keeping only what
+// addresses a reply. None when even that much is not well-formed.
+std::optional<Element> StreamFramer::fault_head(std::string_view text) const {
+  if (text.empty()) return std::nullopt;
+  auto parsed = parse_stanza(std::string(text) + "/>", *scope_);
+  auto* full = std::get_if<Element>(&parsed);
+  if (full == nullptr) return std::nullopt;
+  Element head(full->name(), full->ns());
+  for (const char* name : {"from", "to", "id", "type"}) {
+    if (const std::string* v = full->attr(name)) head.set_attr(name, *v);
+  }
+  return head;
 }
 
 // One byte of the lexer. Every byte of a header or stanza is appended to buf_ first, so that
 // names can be compared and the complete text handed to the parser.
 std::optional<StreamError> StreamFramer::step(unsigned char c, Handler& handler) {
   if (!buf_.empty()) {
-    buf_.push_back(static_cast<char>(c));
-    if (buf_.size() > limits_.max_stanza_bytes) {
-      return policy("stanza larger than " + std::to_string(limits_.max_stanza_bytes) + " bytes");
+    if (buf_.size() >= limits_.max_stanza_bytes) {
+      return stanza_fault_at(Fault::limit,
+                             "stanza larger than " + std::to_string(limits_.max_stanza_bytes) +
+                                 " bytes",
+                             c, handler);
     }
+    buf_.push_back(static_cast<char>(c));
   }
   switch (state_) {
     case State::prolog:
@@ -156,7 +276,8 @@ std::optional<StreamError> StreamFramer::step(unsigned char c, Handler& handler)
           match_ = 0;
           state_ = State::decl_target;
         } else {
-          return restricted("processing instruction");  // RFC 6120 section 11.1
+          // RFC 6120 section 11.1
+          return stanza_fault(Fault::restricted, "processing instruction", StanzaSkipper::At::pi);
         }
       } else if (c == '!') {
         match_ = 0;
@@ -165,6 +286,7 @@ std::optional<StreamError> StreamFramer::step(unsigned char c, Handler& handler)
         name_start_ = buf_.size() - 1;
         attributes_ = 0;
         state_ = State::start_name;
+        if (stream_open_) in_element_ = true;
       } else {
         return not_well_formed("bad character after '<'");
       }
@@ -180,7 +302,10 @@ std::optional<StreamError> StreamFramer::step(unsigned char c, Handler& handler)
         state_ = State::cdata;
         return std::nullopt;
       }
-      if (match_ == 0 && (c == '-' || c == 'D')) return restricted("comment or DTD");
+      if (match_ == 0 && (c == '-' || c == 'D')) {
+        return stanza_fault(Fault::restricted, "comment or DTD",
+                            c == '-' ? StanzaSkipper::At::comment : StanzaSkipper::At::declaration);
+      }
       return not_well_formed("bad markup after '<!'");
     }
 
@@ -209,7 +334,10 @@ std::optional<StreamError> StreamFramer::step(unsigned char c, Handler& handler)
         state_ = State::empty_close;
       } else if (is_name_start(c)) {
         if (++attributes_ > limits_.max_attributes) {
-          return policy("more than " + std::to_string(limits_.max_attributes) + " attributes");
+          return stanza_fault(Fault::limit,
+                              "more than " + std::to_string(limits_.max_attributes) +
+                                  " attributes on one element",
+                              StanzaSkipper::At::start_tag);
         }
         name_start_ = buf_.size() - 1;
         state_ = State::attr_name;
@@ -249,6 +377,7 @@ std::optional<StreamError> StreamFramer::step(unsigned char c, Handler& handler)
     case State::attr_value:
       if (c == static_cast<unsigned char>(quote_)) {
         state_ = State::after_attr_value;
+        if (open_.empty()) head_end_ = buf_.size();  // the stanza's own attribute, complete
       } else if (c == '<') {
         return not_well_formed("'<' in attribute value");  // XML 1.0 3.1 WFC No < in Attr
       } else if (c == '&') {
@@ -308,7 +437,9 @@ std::optional<StreamError> StreamFramer::step(unsigned char c, Handler& handler)
       auto name = std::string_view(buf_).substr(name_start_, buf_.size() - 1 - name_start_);
       if (std::find(kPredefined.begin(), kPredefined.end(), name) == kPredefined.end()) {
         // RFC 6120 section 11.1: only the predefined entities may be referenced.
-        return restricted("entity reference &" + std::string(name) + ";");
+        return stanza_fault(Fault::restricted, "entity reference &" + std::string(name) + ";",
+                            ref_return_ == State::attr_value ? StanzaSkipper::At::quoted
+                                                             : StanzaSkipper::At::text);
       }
       state_ = ref_return_;
       return std::nullopt;
@@ -332,7 +463,11 @@ std::optional<StreamError> StreamFramer::step(unsigned char c, Handler& handler)
       }
       if (c != ';' || match_ == 0) return not_well_formed("malformed character reference");
       // XML 1.0 section 4.1 WFC Legal Character.
-      if (!is_xml_char(char_ref_)) return not_well_formed("reference to a non-XML character");
+      if (!is_xml_char(char_ref_)) {
+        return stanza_fault(Fault::malformed, "reference to a non-XML character",
+                            ref_return_ == State::attr_value ? StanzaSkipper::At::quoted
+                                                             : StanzaSkipper::At::text);
+      }
       state_ = ref_return_;
       return std::nullopt;
 
@@ -344,6 +479,7 @@ std::optional<StreamError> StreamFramer::step(unsigned char c, Handler& handler)
 
 std::optional<StreamError> StreamFramer::end_name() {
   name_ = {name_start_, buf_.size() - 1 - name_start_};
+  if (open_.empty()) head_end_ = name_.offset + name_.size;  // the stanza's own name
   if (!is_qname(std::string_view(buf_).substr(name_.offset, name_.size))) {
     return not_well_formed("malformed element name");
   }
@@ -355,7 +491,10 @@ std::optional<StreamError> StreamFramer::finish_start_tag(bool empty, Handler& h
   if (!stream_open_) return open_stream(empty, handler);
   open_.push_back(name_);
   if (open_.size() > limits_.max_depth) {
-    return policy("elements nested deeper than " + std::to_string(limits_.max_depth));
+    if (empty) open_.pop_back();  // closed already: the skip resumes outside it
+    return stanza_fault(Fault::limit,
+                        "elements nested deeper than " + std::to_string(limits_.max_depth),
+                        StanzaSkipper::At::text);
   }
   if (empty) return finish_element(handler);
   return std::nullopt;
@@ -381,16 +520,25 @@ std::optional<StreamError> StreamFramer::finish_end_tag(Handler& handler) {
 std::optional<StreamError> StreamFramer::finish_element(Handler& handler) {
   open_.pop_back();
   if (in_stanza()) return std::nullopt;
+  // The parse is in place and destroys the text: keep the head for a fault reply.
+  std::string head(buf_, 0, std::exchange(head_end_, 0));
+  in_element_ = false;
   std::string text = std::move(buf_);
   buf_.clear();
+  delivered_ = true;
   auto parsed = parse_stanza(std::move(text), *scope_);
-  if (auto* e = std::get_if<StreamError>(&parsed)) return *e;
+  if (auto* e = std::get_if<StreamError>(&parsed)) {
+    // The stanza's boundaries are known, so the stream is intact: only it is refused.
+    handler.on_stanza_fault(StanzaFault{fault_head(head), "not-acceptable", e->text});
+    return std::nullopt;
+  }
   handler.on_stanza(std::move(std::get<Element>(parsed)));
   return std::nullopt;
 }
 
 std::optional<StreamError> StreamFramer::open_stream(bool empty, Handler& handler) {
   stream_name_ = buf_.substr(name_.offset, name_.size);
+  head_end_ = 0;
   auto parsed = parse_stream_header(std::move(buf_));
   buf_.clear();
   if (auto* e = std::get_if<StreamError>(&parsed)) return *e;

@@ -20,9 +20,21 @@ void ComponentLink::Impl::connected() {
 
 void ComponentLink::Impl::received(std::string_view bytes) {
   Conn* c = conn;
-  auto error = framer.feed(bytes, *this);
+  after_feed(c, framer.feed(bytes, *this));
+}
+
+void ComponentLink::Impl::after_feed(Conn* c, const std::optional<xml::StreamError>& error) {
   // A handler may have dropped this connection (stream error, stop() from a listener).
-  if (c != conn || !error) return;
+  if (c != conn) return;
+  if (!error) {
+    // Paused at a stanza: what is left waits in the framer, and the kernel holds the rest,
+    // so TCP pushes back on the server until the output drains.
+    if (framer.pending() > 0 && !reading_paused) {
+      uv_read_stop(reinterpret_cast<uv_stream_t*>(&conn->tcp));
+      reading_paused = true;
+    }
+    return;
+  }
   // RFC 6120 4.9.1: we found the server's XML unacceptable; say why, then start over.
   base::log_warn("link: the server sent bad XML ({}{}{}); closing the stream", error->condition,
                  error->text.empty() ? "" : ": ", error->text);
@@ -67,6 +79,16 @@ void ComponentLink::Impl::on_stanza(xml::Element stanza) {
   }
 }
 
+void ComponentLink::Impl::on_stanza_fault(xml::StanzaFault fault) {
+  if (conn == nullptr) return;
+  ++stats.stanza_faults;
+  // One stanza's fault costs that stanza, never the stream: the listener answers it.
+  base::log_info("link: refused a stanza from {} ({}: {})",
+                 fault.head ? fault.head->attr_or("from", "?") : std::string_view("?"),
+                 fault.condition, fault.text);
+  if (state == LinkState::up) listener.on_stanza_fault(fault);
+}
+
 void ComponentLink::Impl::on_stream_close() {
   if (conn == nullptr) return;
   lose("the server closed the stream", kStreamFooter);
@@ -78,12 +100,14 @@ void ComponentLink::Impl::link_up() {
   base::log_info("link: up as {} via {}:{}", cfg.domain, cfg.host, cfg.port);
   if (dropped > 0) base::log_debug("link: {} stanzas dropped while down so far", dropped);
   arm_keepalive();
+  start_stall_timer();
   listener.on_link_up();  // last: the listener may send, or stop()
 }
 
 // The connection failed or ended: close it and try again later.
 void ComponentLink::Impl::lose(const std::string& reason, std::string_view farewell) {
   const bool was_up = state == LinkState::up;
+  if (was_up) ++stats.reconnects;
   drop_conn(farewell);
   retry(reason);
   if (was_up) listener.on_link_down();  // last: the listener may call stop()
@@ -151,6 +175,10 @@ void ComponentLink::stop(std::function<void()> done) {
 
 void ComponentLink::send(const xml::Element& stanza) {
   if (!impl_->accept_send()) return;
+  if (!impl_->deferred.empty()) {
+    impl_->queue(xml::to_string(stanza));
+    return;
+  }
   xml::write(stanza, impl_->out);
   impl_->arm_flush();
 }
@@ -159,16 +187,20 @@ void ComponentLink::send(const xml::Prepared& stanza, std::string_view to) {
   if (!impl_->accept_send()) return;
   // Appended in place: a copy for one more recipient costs no temporary string.
   Impl& i = *impl_;
+  if (!i.deferred.empty()) {
+    i.queue(xml::render(stanza, to));
+    return;
+  }
   i.out.append(stanza.head);
   xml::escape_attr(to, i.out);
   i.out.append(stanza.tail);
   i.arm_flush();
 }
 
-void ComponentLink::send(const xml::Prepared& stanza, const xml::Recipients& to) {
+void ComponentLink::send(std::shared_ptr<const xml::Prepared> stanza,
+                         std::shared_ptr<const xml::Recipients> to) {
   if (!impl_->accept_send()) return;
-  xml::append_copies(stanza, to, impl_->out);
-  impl_->arm_flush();
+  impl_->queue_broadcast(std::move(stanza), std::move(to));
 }
 
 bool ComponentLink::up() const {
@@ -176,11 +208,11 @@ bool ComponentLink::up() const {
 }
 
 std::size_t ComponentLink::queued_bytes() const {
-  std::size_t n = impl_->out.size();
-  if (impl_->conn != nullptr) {
-    n += uv_stream_get_write_queue_size(reinterpret_cast<uv_stream_t*>(&impl_->conn->tcp));
-  }
-  return n;
+  return impl_->backlog();
+}
+
+const LinkStats& ComponentLink::stats() const {
+  return impl_->stats;
 }
 
 }  // namespace xmpp

@@ -7,7 +7,9 @@
 
 #include <array>
 #include <cstddef>
+#include <deque>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,6 +71,7 @@ struct ComponentLink::Impl final : xml::StreamFramer::Handler {
 
   uv_timer_t retry_timer;      // next attempt; during stop(), the guard for the last flush
   uv_timer_t keepalive_timer;  // whitespace ping after cfg.keepalive without a write
+  uv_timer_t stall_timer;      // is the server still reading what waits for it?
   // Writes are coalesced: send() only appends to `out` and arms this prepare handle, which
   // libuv runs once per loop turn right before it blocks for I/O. By then every callback of
   // the turn (reads, timers, database completions) has queued its stanzas, so a turn costs at
@@ -79,13 +82,28 @@ struct ComponentLink::Impl final : xml::StreamFramer::Handler {
   // The buffer of the last finished write, cleared but with its capacity, reused as the next
   // `out`: a busy link then grows no buffer and touches no fresh pages per loop turn.
   std::string spare;
-  // Backpressure: while more than kPauseAt bytes wait (ours or the kernel's), we stop reading
-  // from the server, so a burst of input cannot make unbounded output within one loop turn;
-  // reading resumes when a finished write brings the backlog under kResumeBelow.
-  static constexpr std::size_t kPauseAt = std::size_t{4} * 1024 * 1024;
-  static constexpr std::size_t kResumeBelow = std::size_t{1024} * 1024;
+  // Output queued behind a fan-out too large to build at once: expanded into `out` as the
+  // server reads (refill()). While it is not empty everything sent queues behind it, so the
+  // order of what the rooms said holds.
+  struct Deferred {
+    std::shared_ptr<const xml::Prepared> stanza;  // a broadcast: one copy per recipient
+    std::shared_ptr<const xml::Recipients> to;
+    std::size_t next = 0;  // the next recipient
+    std::string text;      // or one stanza, already serialised
+  };
+  std::deque<Deferred> deferred;
+  std::size_t deferred_bytes = 0;  // what expanding `deferred` will still write
+  // Backpressure (cfg.high_water, cfg.low_water): while more than the high-water mark waits,
+  // the framer is paused after the stanza that crossed it and reading stops; both resume when
+  // a finished write brings the backlog under the low-water mark.
   static constexpr std::size_t kMaxSpare = std::size_t{16} * 1024 * 1024;
   bool reading_paused = false;
+  // Stall detection: the last time the server took any of our output, or had none waiting.
+  std::uint64_t last_progress_ms = 0;
+  std::size_t last_kernel_queue = 0;
+  std::size_t writes_done = 0, writes_seen = 0;
+  std::uint64_t last_slow_log_ms = 0;
+  LinkStats stats;
 
   std::size_t open = 0;  // handles not yet closed + getaddrinfo requests outstanding
   std::size_t dropped = 0;
@@ -97,10 +115,16 @@ struct ComponentLink::Impl final : xml::StreamFramer::Handler {
   void attempt();
   void connect_next(const std::string& last_error);
   void queue(std::string_view text);
+  void queue_broadcast(std::shared_ptr<const xml::Prepared> stanza,
+                       std::shared_ptr<const xml::Recipients> to);
+  void refill(std::size_t up_to);
   void arm_flush();
+  std::size_t kernel_queue() const;
   std::size_t backlog() const;
   void pause_reading_if_busy();
   void resume_reading_if_drained();
+  void start_stall_timer();
+  void check_stall();
   void write(Conn* c, std::string data);
   void drop_conn(std::string_view farewell);
   void close_conn(Conn* c);
@@ -120,9 +144,12 @@ struct ComponentLink::Impl final : xml::StreamFramer::Handler {
   // ---- protocol (component_link.cpp)
   void connected();                       // TCP is up: open the stream
   void received(std::string_view bytes);  // bytes from the current connection
+  void after_feed(Conn* c, const std::optional<xml::StreamError>& error);
   void on_stream_open(const xml::Element& header) override;
   void on_stanza(xml::Element stanza) override;
+  void on_stanza_fault(xml::StanzaFault fault) override;
   void on_stream_close() override;
+  bool paused() const override { return backlog() > cfg.high_water; }
   void link_up();
   void lose(const std::string& reason, std::string_view farewell = {});
   void fail_fatally(const std::string& reason);

@@ -1,7 +1,9 @@
 // The transport half of the component link: name resolution, connecting, reading into the
 // framer, coalesced writes, closing connections and stopping. Everything here runs on the
 // loop thread; the only memory freed asynchronously is freed in libuv close callbacks.
+#include <algorithm>
 #include <cassert>
+#include <cstdint>
 #include <cstring>
 #include <utility>
 
@@ -35,13 +37,13 @@ ComponentLink::Impl::Impl(uv_loop_t* l, LinkConfig c, Listener& li)
       listener(li),
       framer(cfg.limits),
       backoff(cfg.backoff_initial, cfg.backoff_max) {
-  for (uv_timer_t* t : {&retry_timer, &keepalive_timer}) {
+  for (uv_timer_t* t : {&retry_timer, &keepalive_timer, &stall_timer}) {
     uv_timer_init(loop, t);
     t->data = this;
   }
   uv_prepare_init(loop, &flush_prepare);
   flush_prepare.data = this;
-  open = 3;
+  open = 4;
 }
 
 // ---- connecting
@@ -162,8 +164,55 @@ void ComponentLink::Impl::on_read(uv_stream_t* s, ssize_t nread, const uv_buf_t*
 // ---- writing
 
 void ComponentLink::Impl::queue(std::string_view text) {
-  out.append(text);
+  if (deferred.empty()) {
+    out.append(text);
+  } else {
+    deferred.push_back(Deferred{nullptr, nullptr, 0, std::string(text)});
+    deferred_bytes += text.size();
+  }
   arm_flush();
+}
+
+namespace {
+std::size_t fan_out_bytes(const xml::Prepared& p, const xml::Recipients& to, std::size_t from) {
+  return (to.size() - from) * (p.head.size() + p.tail.size()) + to.escaped_bytes();
+}
+}  // namespace
+
+// A fan-out up to the low-water mark is built at once (the common case, one pass); a larger
+// one waits as its shared stanza and list, expanded as the server reads.
+void ComponentLink::Impl::queue_broadcast(std::shared_ptr<const xml::Prepared> stanza,
+                                          std::shared_ptr<const xml::Recipients> to) {
+  const std::size_t bytes = fan_out_bytes(*stanza, *to, 0);
+  if (deferred.empty() && bytes <= cfg.low_water) {
+    xml::append_copies(*stanza, *to, out);
+  } else {
+    deferred.push_back(Deferred{std::move(stanza), std::move(to), 0, {}});
+    deferred_bytes += bytes;
+  }
+  arm_flush();
+}
+
+// Expands deferred output into `out` until it holds `up_to` bytes or nothing is deferred.
+void ComponentLink::Impl::refill(std::size_t up_to) {
+  while (!deferred.empty() && out.size() < up_to) {
+    Deferred& d = deferred.front();
+    if (d.stanza == nullptr) {
+      out.append(d.text);
+      deferred_bytes -= d.text.size();
+      deferred.pop_front();
+      continue;
+    }
+    const std::size_t before = out.size();
+    while (d.next < d.to->size() && out.size() < up_to) {
+      out += d.stanza->head;
+      out += d.to->escaped(d.next++);
+      out += d.stanza->tail;
+    }
+    deferred_bytes -= std::min(deferred_bytes, out.size() - before);
+    if (d.next == d.to->size()) deferred.pop_front();
+  }
+  if (deferred.empty()) deferred_bytes = 0;  // the estimate counted escaped bytes once
 }
 
 void ComponentLink::Impl::arm_flush() {
@@ -171,22 +220,31 @@ void ComponentLink::Impl::arm_flush() {
   pause_reading_if_busy();
 }
 
+std::size_t ComponentLink::Impl::kernel_queue() const {
+  if (conn == nullptr) return 0;
+  return uv_stream_get_write_queue_size(reinterpret_cast<const uv_stream_t*>(&conn->tcp));
+}
+
+// Everything that waits for the server: handed to libuv, in `out`, and deferred.
 std::size_t ComponentLink::Impl::backlog() const {
-  std::size_t n = out.size();
-  if (conn != nullptr) {
-    n += uv_stream_get_write_queue_size(reinterpret_cast<const uv_stream_t*>(&conn->tcp));
-  }
-  return n;
+  return out.size() + kernel_queue() + deferred_bytes;
 }
 
 void ComponentLink::Impl::pause_reading_if_busy() {
-  if (reading_paused || conn == nullptr || !conn->connected || backlog() <= kPauseAt) return;
+  if (reading_paused || conn == nullptr || !conn->connected || backlog() <= cfg.high_water) return;
   uv_read_stop(as_stream(&conn->tcp));
   reading_paused = true;
 }
 
+// Called when a write finished: under the low-water mark, the framer goes on with the
+// input it kept, and once that is all decoded, reading from the server resumes.
 void ComponentLink::Impl::resume_reading_if_drained() {
-  if (!reading_paused || conn == nullptr || backlog() >= kResumeBelow) return;
+  if (!reading_paused || conn == nullptr || backlog() >= cfg.low_water) return;
+  if (framer.pending() > 0) {
+    Conn* c = conn;
+    after_feed(c, framer.resume(*this));
+    if (c != conn || framer.pending() > 0 || backlog() > cfg.high_water) return;
+  }
   reading_paused = false;
   uv_read_start(as_stream(&conn->tcp), &on_alloc, &on_read);
 }
@@ -194,16 +252,16 @@ void ComponentLink::Impl::resume_reading_if_drained() {
 void ComponentLink::Impl::on_flush(uv_prepare_t* p) {
   auto* self = static_cast<Impl*>(p->data);
   uv_prepare_stop(p);
-  if (self->conn == nullptr || !self->conn->connected || self->out.empty()) return;
+  if (self->conn == nullptr || !self->conn->connected) return;
+  // Deferred fan-out is expanded only while the kernel has little of ours: what waits then
+  // costs a shared stanza and a list, not its copies.
+  if (self->kernel_queue() < self->cfg.low_water) self->refill(self->cfg.low_water);
+  self->stats.peak_queue_bytes = std::max(self->stats.peak_queue_bytes, self->backlog());
+  if (self->out.empty()) return;
   std::string next = std::move(self->spare);
   next.clear();
   self->write(self->conn, std::exchange(self->out, std::move(next)));
   if (self->conn == nullptr) return;  // the write failed and the connection is being dropped
-  std::size_t backlog = uv_stream_get_write_queue_size(as_stream(&self->conn->tcp));
-  if (backlog > self->cfg.max_queued_bytes) {
-    self->lose("the server is not reading: " + std::to_string(backlog) + " bytes queued");
-    return;
-  }
   if (self->state == LinkState::up) self->arm_keepalive();
 }
 
@@ -226,11 +284,52 @@ void ComponentLink::Impl::on_written(uv_write_t* req, int status) {
     self->spare = std::move(w->data);
   }
   delete w;
-  if (status < 0 && status != UV_ECANCELED && c == self->conn) {
+  if (c != self->conn) return;
+  if (status < 0 && status != UV_ECANCELED) {
     self->lose("write failed: " + uv_error(status));
     return;
   }
-  if (c == self->conn) self->resume_reading_if_drained();
+  ++self->writes_done;
+  if (!self->deferred.empty()) self->arm_flush();
+  self->resume_reading_if_drained();
+}
+
+// ---- stalls
+
+void ComponentLink::Impl::start_stall_timer() {
+  const auto timeout = static_cast<std::uint64_t>(cfg.stall_timeout.count());
+  if (timeout == 0) return;
+  last_progress_ms = uv_now(loop);
+  last_kernel_queue = 0;
+  const std::uint64_t every = std::clamp<std::uint64_t>(timeout / 4, 1, 1000);
+  uv_timer_start(
+      &stall_timer, [](uv_timer_t* t) { static_cast<Impl*>(t->data)->check_stall(); }, every,
+      every);
+}
+
+// A slow server is not a dead one: the link is dropped only when output waits and none of
+// it has been taken for cfg.stall_timeout. Meanwhile the log says what is happening.
+void ComponentLink::Impl::check_stall() {
+  if (conn == nullptr || !conn->connected) return;
+  const std::uint64_t now = uv_now(loop);
+  const std::size_t queued = kernel_queue();
+  if (queued == 0 || queued < last_kernel_queue || writes_done != writes_seen) {
+    last_progress_ms = now;
+  }
+  last_kernel_queue = queued;
+  writes_seen = writes_done;
+  const std::size_t waiting = backlog();
+  if (waiting > cfg.high_water && now - last_slow_log_ms >= 10000) {
+    last_slow_log_ms = now;
+    base::log_info("link: {} bytes wait for the server to read them; decoding its input is held "
+                   "until it catches up",
+                   waiting);
+  }
+  const auto timeout = static_cast<std::uint64_t>(cfg.stall_timeout.count());
+  if (queued > 0 && now - last_progress_ms >= timeout) {
+    lose(fmt::format("the server has read nothing for {} s while {} bytes waited", timeout / 1000,
+                     waiting));
+  }
 }
 
 // ---- closing
@@ -241,6 +340,11 @@ void ComponentLink::Impl::on_written(uv_write_t* req, int status) {
 void ComponentLink::Impl::drop_conn(std::string_view farewell) {
   Conn* c = std::exchange(conn, nullptr);
   uv_timer_stop(&keepalive_timer);
+  uv_timer_stop(&stall_timer);
+  // What the server never read is lost with the connection, as it would be with the server.
+  deferred.clear();
+  deferred_bytes = 0;
+  reading_paused = false;
   std::string data = std::exchange(out, std::string());
   if (c == nullptr) return;
   if (c->connected && !farewell.empty()) {
@@ -291,7 +395,11 @@ void ComponentLink::Impl::stop(std::function<void()> done) {
   }
   uv_timer_stop(&retry_timer);
   uv_timer_stop(&keepalive_timer);
+  uv_timer_stop(&stall_timer);
   uv_prepare_stop(&flush_prepare);
+  base::log_info("link: stats: peak_queue_bytes={} reconnects={} stanza_faults={}",
+                 stats.peak_queue_bytes, stats.reconnects, stats.stanza_faults);
+  refill(SIZE_MAX);  // the last words of every room go out before the closing tag
   if (conn == nullptr || !conn->connected || detached) {
     // Nothing to say, or nobody left to wait for it (the destructor): close at once.
     drop_conn(kStreamFooter);
@@ -324,8 +432,8 @@ void ComponentLink::Impl::close_stopping_conn() {
 }
 
 void ComponentLink::Impl::close_own_handles() {
-  for (uv_handle_t* h :
-       {as_handle(&retry_timer), as_handle(&keepalive_timer), as_handle(&flush_prepare)}) {
+  for (uv_handle_t* h : {as_handle(&retry_timer), as_handle(&keepalive_timer),
+                         as_handle(&stall_timer), as_handle(&flush_prepare)}) {
     if (uv_is_closing(h)) continue;
     uv_close(h, [](uv_handle_t* handle) {
       auto* self = static_cast<Impl*>(handle->data);

@@ -32,10 +32,13 @@ std::optional<StreamError> feed_after_header(std::string_view body, Recorder& re
   return f.feed(body, rec);
 }
 
+// The stream error's condition; "stanza C" when only a stanza was refused, with stanza
+// error condition C; "none" when neither happened.
 std::string condition_of(std::string_view body, Limits limits = {}) {
   Recorder rec;
   auto err = feed_after_header(body, rec, limits);
-  return err ? err->condition : "none";
+  if (err) return err->condition;
+  return rec.faults.empty() ? "none" : "stanza " + rec.faults.front().condition;
 }
 
 TEST(StreamFramer, RecordedProsodySessionYieldsHeaderStanzasAndClose) {
@@ -207,19 +210,22 @@ TEST(StreamFramer, RejectsDoctypeWithRestrictedXml) {
   EXPECT_EQ(err->condition, "restricted-xml");
 }
 
-TEST(StreamFramer, RejectsCommentWithRestrictedXml) {
-  EXPECT_EQ(condition_of("<message><!-- hi --></message>"), "restricted-xml");
+TEST(StreamFramer, CommentInsideAStanzaRefusesOnlyThatStanza) {
+  EXPECT_EQ(condition_of("<message><!-- hi --></message>"), "stanza not-acceptable");
+}
+
+TEST(StreamFramer, CommentBetweenStanzasIsRestrictedXml) {
   EXPECT_EQ(condition_of("<!-- between stanzas -->"), "restricted-xml");
 }
 
-TEST(StreamFramer, RejectsProcessingInstructionWithRestrictedXml) {
-  EXPECT_EQ(condition_of("<message><?php echo 1; ?></message>"), "restricted-xml");
+TEST(StreamFramer, ProcessingInstructionRefusesTheStanzaOrBetweenStanzasTheStream) {
+  EXPECT_EQ(condition_of("<message><?php echo 1; ?></message>"), "stanza not-acceptable");
   EXPECT_EQ(condition_of("<?xml version='1.0'?>"), "restricted-xml");
 }
 
-TEST(StreamFramer, RejectsUndefinedEntityReferenceWithRestrictedXml) {
-  EXPECT_EQ(condition_of("<message><body>&nbsp;</body></message>"), "restricted-xml");
-  EXPECT_EQ(condition_of("<message id='&foo;'/>"), "restricted-xml");
+TEST(StreamFramer, UndefinedEntityReferenceRefusesTheStanza) {
+  EXPECT_EQ(condition_of("<message><body>&nbsp;</body></message>"), "stanza not-acceptable");
+  EXPECT_EQ(condition_of("<message id='&foo;'/>"), "stanza not-acceptable");
 }
 
 TEST(StreamFramer, AcceptsPredefinedEntitiesAndCharacterReferences) {
@@ -232,12 +238,15 @@ TEST(StreamFramer, AcceptsPredefinedEntitiesAndCharacterReferences) {
   EXPECT_EQ(rec.stanzas[0].text(), "😀\n");
 }
 
-TEST(StreamFramer, CharacterReferenceToControlCharacterIsNotWellFormed) {
-  EXPECT_EQ(condition_of("<m>&#0;</m>"), "not-well-formed");
-  EXPECT_EQ(condition_of("<m>&#x1B;</m>"), "not-well-formed");
-  EXPECT_EQ(condition_of("<m>&#xD800;</m>"), "not-well-formed");
-  EXPECT_EQ(condition_of("<m>&#x110000;</m>"), "not-well-formed");
-  EXPECT_EQ(condition_of("<m>&#99999999999999999999;</m>"), "not-well-formed");
+TEST(StreamFramer, CharacterReferenceToControlCharacterRefusesTheStanza) {
+  EXPECT_EQ(condition_of("<m>&#0;</m>"), "stanza not-acceptable");
+  EXPECT_EQ(condition_of("<m>&#x1B;</m>"), "stanza not-acceptable");
+  EXPECT_EQ(condition_of("<m>&#xD800;</m>"), "stanza not-acceptable");
+  EXPECT_EQ(condition_of("<m>&#x110000;</m>"), "stanza not-acceptable");
+  EXPECT_EQ(condition_of("<m>&#99999999999999999999;</m>"), "stanza not-acceptable");
+}
+
+TEST(StreamFramer, MalformedCharacterReferenceIsNotWellFormed) {
   EXPECT_EQ(condition_of("<m>&#;</m>"), "not-well-formed");
   EXPECT_EQ(condition_of("<m>&#x;</m>"), "not-well-formed");
 }
@@ -277,39 +286,54 @@ TEST(StreamFramer, BadAttributeSyntaxIsNotWellFormed) {
   EXPECT_EQ(condition_of("<a:b:c/>"), "not-well-formed");
 }
 
-TEST(StreamFramer, DuplicateAttributeIsNotWellFormed) {
-  EXPECT_EQ(condition_of("<m a='1' a='2'/>"), "not-well-formed");
+// Cut whole, so only that stanza is refused (its namespaces are checked by the parser).
+TEST(StreamFramer, DuplicateAttributeRefusesTheStanza) {
+  EXPECT_EQ(condition_of("<m a='1' a='2'/>"), "stanza not-acceptable");
 }
 
-TEST(StreamFramer, UnboundPrefixIsNotWellFormed) {
-  EXPECT_EQ(condition_of("<foo:m/>"), "not-well-formed");
+TEST(StreamFramer, UnboundPrefixRefusesTheStanza) {
+  EXPECT_EQ(condition_of("<foo:m/>"), "stanza not-acceptable");
 }
 
-TEST(StreamFramer, ControlCharacterIsNotWellFormed) {
-  EXPECT_EQ(condition_of(std::string("<m>a\x01</m>")), "not-well-formed");
-  EXPECT_EQ(condition_of(std::string("<m>a\0</m>", 8)), "not-well-formed");
+TEST(StreamFramer, ControlCharacterRefusesTheStanza) {
+  EXPECT_EQ(condition_of(std::string("<m>a\x01</m>")), "stanza not-acceptable");
+  EXPECT_EQ(condition_of(std::string("<m>a\0</m>", 9)), "stanza not-acceptable");
 }
 
-TEST(StreamFramer, InvalidUtf8IsNotWellFormed) {
-  EXPECT_EQ(condition_of("<m>\xC0\xAF</m>"), "not-well-formed");      // overlong '/'
-  EXPECT_EQ(condition_of("<m>\xED\xA0\x80</m>"), "not-well-formed");  // surrogate
-  EXPECT_EQ(condition_of("<m>\xE2\x82</m>"), "not-well-formed");      // truncated
-  EXPECT_EQ(condition_of("<m a='\xFF'/>"), "not-well-formed");        // never valid
-  EXPECT_EQ(condition_of("<m\xE2\x82/>"), "not-well-formed");         // in a name
+TEST(StreamFramer, InvalidUtf8RefusesTheStanza) {
+  EXPECT_EQ(condition_of("<m>\xC0\xAF</m>"), "stanza not-acceptable");      // overlong '/'
+  EXPECT_EQ(condition_of("<m>\xED\xA0\x80</m>"), "stanza not-acceptable");  // surrogate
+  EXPECT_EQ(condition_of("<m>\xE2\x82</m>"), "stanza not-acceptable");      // truncated
+  EXPECT_EQ(condition_of("<m a='\xFF'/>"), "stanza not-acceptable");        // never valid
+  EXPECT_EQ(condition_of("<m\xE2\x82/>"), "stanza not-acceptable");         // in a name
+}
+
+TEST(StreamFramer, InvalidUtf8BetweenStanzasIsNotWellFormed) {
+  EXPECT_EQ(condition_of("<m/>\xFF"), "not-well-formed");
 }
 
 // The limits hold for the header too, so these leave room for kHeader (131 bytes, 4 attributes).
 TEST(StreamFramer, StanzaOverByteLimitIsPolicyViolation) {
   Limits limits;
   limits.max_stanza_bytes = 200;
-  EXPECT_EQ(condition_of("<m>" + std::string(194, 'a') + "</m>", limits), "policy-violation");
+  EXPECT_EQ(condition_of("<m>" + std::string(194, 'a') + "</m>", limits),
+            "stanza policy-violation");
   EXPECT_EQ(condition_of("<m>" + std::string(193, 'a') + "</m>", limits), "none");
 }
 
+// Nothing of it is kept past the limit: the fault is known when its end comes.
 TEST(StreamFramer, ByteLimitAppliesBeforeTheStanzaCompletes) {
   Limits limits;
   limits.max_stanza_bytes = 200;
-  EXPECT_EQ(condition_of("<m>" + std::string(300, 'a'), limits), "policy-violation");
+  Recorder rec;
+  StreamFramer f(limits);
+  ASSERT_EQ(f.feed(kHeader, rec), std::nullopt);
+  ASSERT_EQ(f.feed("<m>" + std::string(300, 'a'), rec), std::nullopt);
+  EXPECT_TRUE(rec.faults.empty());
+  ASSERT_EQ(f.feed(std::string(1024 * 1024, 'a') + "</m>", rec), std::nullopt);
+  ASSERT_EQ(rec.faults.size(), 1u);
+  EXPECT_EQ(rec.faults[0].condition, "policy-violation");
+  EXPECT_EQ(rec.faults[0].text, "stanza larger than 200 bytes");
 }
 
 TEST(StreamFramer, OversizedStreamHeaderIsPolicyViolation) {
@@ -326,14 +350,16 @@ TEST(StreamFramer, NestingOverDepthLimitIsPolicyViolation) {
   Limits limits;
   limits.max_depth = 3;
   EXPECT_EQ(condition_of("<a><b><c/></b></a>", limits), "none");
-  EXPECT_EQ(condition_of("<a><b><c><d/></c></b></a>", limits), "policy-violation");
+  EXPECT_EQ(condition_of("<a><b><c><d/></c></b></a>", limits), "stanza policy-violation");
+  EXPECT_EQ(condition_of("<a><b><c><d></d></c></b></a>", limits), "stanza policy-violation");
 }
 
 TEST(StreamFramer, AttributesOverLimitIsPolicyViolation) {
   Limits limits;
   limits.max_attributes = 4;
   EXPECT_EQ(condition_of("<m a='1' b='2' c='3' d='4'/>", limits), "none");
-  EXPECT_EQ(condition_of("<m a='1' b='2' c='3' d='4' e='5'/>", limits), "policy-violation");
+  EXPECT_EQ(condition_of("<m a='1' b='2' c='3' d='4' e='5'/>", limits),
+            "stanza policy-violation");
 }
 
 TEST(StreamFramer, RefusesInputAfterErrorUntilReset) {

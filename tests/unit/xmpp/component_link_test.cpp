@@ -29,6 +29,7 @@ struct RecordingListener : ComponentLink::Listener {
   int ups = 0;
   int downs = 0;
   std::vector<xml::Element> stanzas;
+  std::vector<xml::StanzaFault> faults;
   std::vector<std::string> fatals;
   std::function<void()> on_up;  // optional extra actions
   std::function<void(const xml::Element&)> on_received;
@@ -40,6 +41,7 @@ struct RecordingListener : ComponentLink::Listener {
     if (on_received) on_received(s);
     stanzas.push_back(std::move(s));
   }
+  void on_stanza_fault(const xml::StanzaFault& f) override { faults.push_back(f); }
   void on_link_down() override { ++downs; }
   void on_fatal(const std::string& reason) override { fatals.push_back(reason); }
 };
@@ -293,25 +295,109 @@ TEST_F(LinkTest, ReconnectsAfterTheServerClosesTheSocket) {
   EXPECT_TRUE(link_->up());
 }
 
-TEST_F(LinkTest, DropsAndReconnectsWhenTheServerStopsReading) {
-  config_.max_queued_bytes = 256 * 1024;
+TEST_F(LinkTest, SlowServerIsNotDroppedHoweverLargeTheBacklog) {
+  start_and_wait_up();
+  auto& client = server_->last();
+  server_->stop_reading(client);
+  const std::size_t before = client.received.size();
+  // Twice the high-water mark for a server that reads nothing for a while: slow, not dead.
+  std::string body(64 * 1024, 'x');
+  for (int i = 0; i < 128; ++i) link_->send(message("user@localhost/r", body));
+  const std::size_t sent = link_->queued_bytes();
+  run_for(300ms);
+  EXPECT_EQ(listener_.downs, 0);
+  EXPECT_GT(link_->queued_bytes(), config_.high_water);
+  FakeServer::start_reading(client);
+  ASSERT_TRUE(run_until([&] { return client.received.size() - before >= sent; }, 20000ms));
+  EXPECT_EQ(listener_.downs, 0);
+  EXPECT_GE(link_->stats().peak_queue_bytes, sent);
+}
+
+TEST_F(LinkTest, DropsAndReconnectsWhenTheServerReadsNothingForTheStallTimeout) {
+  config_.stall_timeout = 200ms;
   start_and_wait_up();
   server_->stop_reading(server_->last());
-  // Far more than the kernel's socket buffers hold: the backlog must pass the bound.
-  std::string body(16 * 1024, 'x');
-  for (int turn = 0; turn < 200 && listener_.downs == 0; ++turn) {
-    for (int i = 0; i < 64; ++i) link_->send(message("user@localhost/r", body));
-    uv_run(&loop_, UV_RUN_NOWAIT);
-  }
+  // Far more than the kernel's socket buffers hold, so that output waits.
+  std::string body(64 * 1024, 'x');
+  for (int i = 0; i < 256; ++i) link_->send(message("user@localhost/r", body));
   ASSERT_TRUE(run_until([&] { return listener_.downs == 1; }));
   ASSERT_TRUE(run_until([&] { return listener_.ups == 2; }));
+  EXPECT_EQ(link_->stats().reconnects, 1u);
+}
+
+// One inbound stanza may fan out to megabytes: input is held at the stanza that crossed the
+// high-water mark, not at the next read, and resumes once the output drained.
+TEST_F(LinkTest, HoldsInputAtTheStanzaWhoseFanOutCrossedTheHighWaterMark) {
+  config_.high_water = 1024 * 1024;
+  config_.low_water = 256 * 1024;
+  const std::string body(600 * 1024, 'y');
+  listener_.on_received = [&](const xml::Element& in) {
+    link_->send(message("a@localhost/r", std::string(in.attr_or("id")) + body));
+  };
+  start_and_wait_up();
+  auto& client = server_->last();
+  server_->stop_reading(client);
+  std::string batch;
+  for (int i = 0; i < 10; ++i) {
+    batch += "<message id='q" + std::to_string(i) +
+             "' from='a@localhost/r' to='room@conference.localhost'/>";
+  }
+  server_->send(client, batch);  // one read holds all ten
+  run_for(200ms);
+  // The kernel took some, so a few were decoded, but far from all ten.
+  EXPECT_GE(listener_.stanzas.size(), 1u);
+  EXPECT_LT(listener_.stanzas.size(), 10u);
+  FakeServer::start_reading(client);
+  ASSERT_TRUE(run_until([&] { return client.received.find("q9" + body) != std::string::npos; },
+                        20000ms));
+  EXPECT_EQ(listener_.stanzas.size(), 10u);
+  EXPECT_LT(client.received.find("q8" + body), client.received.find("q9" + body));
+  EXPECT_LE(link_->stats().peak_queue_bytes, config_.high_water + 2 * body.size());
+}
+
+// A fan-out larger than the low-water mark is kept as the stanza and its recipients and
+// written out as the server reads; what is sent after it still comes after it.
+TEST_F(LinkTest, HugeBroadcastIsWrittenProgressivelyAndInOrder) {
+  start_and_wait_up();
+  auto& client = server_->last();
+  auto everyone = std::make_shared<xml::Recipients>();
+  for (int i = 0; i < 100000; ++i) everyone->add("user" + std::to_string(i) + "@localhost/r");
+  auto prepared = xml::prepare(message("", std::string(200, 'b')));
+  link_->send(prepared, everyone);
+  link_->send(message("a@localhost/r", "after the broadcast"));
+  // Nothing is built yet beyond one chunk: the 30 MB wait as a stanza and a list.
+  EXPECT_GT(link_->queued_bytes(), 20u * 1024 * 1024);
+  ASSERT_TRUE(run_until(
+      [&] { return client.received.find("after the broadcast") != std::string::npos; }, 20000ms));
+  const auto last_copy = client.received.find("to='user99999@localhost/r'");
+  ASSERT_NE(last_copy, std::string::npos);
+  EXPECT_LT(last_copy, client.received.find("after the broadcast"));
+  EXPECT_EQ(link_->queued_bytes(), 0u);
+}
+
+TEST_F(LinkTest, StanzaFaultGoesToTheListenerAndTheStreamGoesOn) {
+  start_and_wait_up();
+  auto& client = server_->last();
+  std::string deep;
+  for (int i = 0; i < 300; ++i) deep += "<a>";
+  for (int i = 0; i < 300; ++i) deep += "</a>";
+  server_->send(client,
+                "<iq type='set' id='x1' from='eve@localhost/r' to='room@conference.localhost'>" +
+                    deep + "</iq><message id='after' from='a@localhost/r' to='r@c'/>");
+  ASSERT_TRUE(run_until([&] { return listener_.stanzas.size() == 1; }));
+  ASSERT_EQ(listener_.faults.size(), 1u);
+  EXPECT_EQ(listener_.faults[0].condition, "policy-violation");
+  EXPECT_EQ(listener_.faults[0].head->attr_or("id"), "x1");
+  EXPECT_EQ(listener_.stanzas[0].attr_or("id"), "after");
+  EXPECT_EQ(listener_.downs, 0);
+  EXPECT_EQ(link_->stats().stanza_faults, 1u);
 }
 
 TEST_F(LinkTest, StopsReadingWhileItsOutputIsBackloggedAndResumesWhenDrained) {
   start_and_wait_up();
   auto& client = server_->last();
   server_->stop_reading(client);
-  // More than the pause threshold (4 MiB) queued for a server that does not read.
+  // More than the high-water mark (4 MiB) queued for a server that does not read.
   std::string body(64 * 1024, 'x');
   for (int i = 0; i < 96; ++i) link_->send(message("user@localhost/r", body));
   run_for(100ms);
