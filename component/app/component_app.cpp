@@ -1,10 +1,17 @@
 #include "app/component_app.hpp"
 
 #include <chrono>
+#include <utility>
 
 #include "base/log.hpp"
 
 namespace app {
+namespace {
+// Session checks after an outage: this many pings per tick, a tick every so often, so that
+// a service of 10,000 occupants is checked in 20 s without a burst.
+constexpr std::size_t kChecksPerTick = 50;
+constexpr std::uint64_t kCheckTickMs = 100;
+}  // namespace
 
 muc::ServiceConfig service_config(const Config& c) {
   muc::ServiceConfig s;
@@ -23,6 +30,8 @@ muc::ServiceConfig service_config(const Config& c) {
       break;
   }
   s.creation_domains = c.creation_domains;
+  s.limits.history_max_bytes = c.history_max_bytes;
+  s.limits.max_users_presence = c.max_users_presence;
   return s;
 }
 
@@ -33,8 +42,10 @@ ComponentApp::ComponentApp(uv_loop_t* loop, const Config& config)
       link_(loop, config.link, *this) {
   uv_signal_init(loop_, &sigint_);
   uv_signal_init(loop_, &sigterm_);
+  uv_timer_init(loop_, &check_timer_);
   sigint_.data = this;
   sigterm_.data = this;
+  check_timer_.data = this;
 }
 
 ComponentApp::~ComponentApp() = default;
@@ -59,9 +70,18 @@ void ComponentApp::shutdown(int exit_code) {
   exit_code_ = exit_code;
   uv_signal_stop(&sigint_);
   uv_signal_stop(&sigterm_);
+  uv_timer_stop(&check_timer_);
+  if (link_.up()) {
+    // XEP-0045 status 332: every occupant learns it is out because the service stops;
+    // the link sends all of it before its closing tag.
+    muc::Effects fx;
+    service_.shut_down(fx);
+    send(fx);
+  }
   link_.stop([this] {
     uv_close(reinterpret_cast<uv_handle_t*>(&sigint_), nullptr);
     uv_close(reinterpret_cast<uv_handle_t*>(&sigterm_), nullptr);
+    uv_close(reinterpret_cast<uv_handle_t*>(&check_timer_), nullptr);
     // Commits already queued finish (their clients were not answered yet, and the link is
     // gone, but what was decided is made durable or reported failed in the log).
     if (store_) store_->close();
@@ -70,6 +90,19 @@ void ComponentApp::shutdown(int exit_code) {
 
 void ComponentApp::on_link_up() {
   base::log_info("attached to the XMPP server");
+  if (std::exchange(was_up_, true)) {
+    // Back after an outage: who left meanwhile is unknown; check every session.
+    service_.queue_session_checks();
+    uv_timer_start(&check_timer_, &ComponentApp::on_check_timer, 0, kCheckTickMs);
+  }
+}
+
+void ComponentApp::on_check_timer(uv_timer_t* handle) {
+  auto* self = static_cast<ComponentApp*>(handle->data);
+  muc::Effects fx;
+  const std::size_t left = self->service_.check_sessions(kChecksPerTick, fx);
+  self->send(fx);
+  if (left == 0) uv_timer_stop(handle);
 }
 
 void ComponentApp::on_stanza(xml::Element stanza) {
@@ -95,6 +128,7 @@ void ComponentApp::send(muc::Effects& fx) {
 }
 
 void ComponentApp::on_link_down() {
+  uv_timer_stop(&check_timer_);  // on_link_up starts the checks over
   base::log_warn("lost the link to the XMPP server; rooms stay as they are until it returns");
 }
 

@@ -34,6 +34,7 @@ class ComponentApp final : public xmpp::ComponentLink::Listener {
 
  private:
   static void on_signal(uv_signal_t* handle, int signum);
+  static void on_check_timer(uv_timer_t* handle);
   void shutdown(int exit_code);
   void send(muc::Effects& fx);
 
@@ -43,6 +44,9 @@ class ComponentApp final : public xmpp::ComponentLink::Listener {
   xmpp::ComponentLink link_;
   uv_signal_t sigint_{};
   uv_signal_t sigterm_{};
+  // After an outage, occupants' sessions are checked a few at a time (Service::check_sessions).
+  uv_timer_t check_timer_{};
+  bool was_up_ = false;
   int exit_code_ = 0;
   bool stopping_ = false;
 };

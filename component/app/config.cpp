@@ -115,12 +115,31 @@ void read_limits(const toml::table& t, Reader& r, xml::Limits& limits) {
   }
 }
 
+void read_link(const toml::table& t, Reader& r, xmpp::LinkConfig& link) {
+  for (const auto& [k, v] : t) {
+    const std::string_view key = k.str();
+    const std::string qualified = fmt::format("link.{}", key);
+    if (key == "stall_timeout") {
+      if (auto n = r.count(v, qualified, 1)) {
+        link.stall_timeout = std::chrono::seconds(static_cast<std::int64_t>(*n));
+      }
+    } else {
+      r.fail(qualified, "unknown key");
+      return;
+    }
+  }
+}
+
 void read_service(const toml::table& t, Reader& r, Config& config) {
   for (const auto& [k, v] : t) {
     const std::string_view key = k.str();
     const std::string qualified = fmt::format("service.{}", key);
     if (key == "history_default") {
       if (auto n = r.count(v, qualified, 0)) config.history_default = *n;
+    } else if (key == "history_max_bytes") {
+      if (auto n = r.count(v, qualified, 1)) config.history_max_bytes = *n;
+    } else if (key == "max_users_presence") {
+      if (auto n = r.count(v, qualified, 0)) config.max_users_presence = *n;
     } else if (key == "service_admins") {
       config.service_admins.clear();
       for (const auto& text : r.strings(v, qualified)) {
@@ -186,12 +205,14 @@ std::optional<std::string> load_config_file(const std::string& path, StringSetti
                                                           : nullptr;
     if (target) {
       *target = r.string(v, key);
-    } else if (key == "limits" || key == "service") {
+    } else if (key == "limits" || key == "service" || key == "link") {
       const auto* table = v.as_table();
       if (!table) {
         r.fail(key, "expected a table");
       } else if (key == "limits") {
         read_limits(*table, r, config.link.limits);
+      } else if (key == "link") {
+        read_link(*table, r, config.link);
       } else {
         read_service(*table, r, config);
       }
@@ -221,8 +242,13 @@ Config file (TOML), every key optional:
   max_stanza_bytes = 262144       # bytes per stanza received from the server
   max_depth = 32                  # element nesting below the stream
   max_attributes = 64             # attributes per element
+  [link]
+  stall_timeout = 60              # seconds the server may read nothing before the link drops
   [service]
   history_default = 20            # messages of history sent on join
+  history_max_bytes = 262144      # bytes of history sent on join, whole stanzas
+  max_users_presence = 1000       # above this, plain presence of non-moderators goes to
+                                  # moderators only (0: always to everyone)
   service_admins = ["admin@localhost"]
   room_creation = "anyone"        # anyone | domains | admins
   creation_domains = ["localhost"]  # who may create rooms when room_creation = "domains"

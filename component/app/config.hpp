@@ -25,14 +25,16 @@ enum class RoomCreation {
 };
 
 struct Config {
-  // host/port from --server, domain from --domain (prepared), secret, and [limits].
+  // host/port from --server, domain from --domain (prepared), secret, [limits] and [link].
   xmpp::LinkConfig link;
   // Database connection URI (libpq syntax); empty when none was given.
   std::string db_uri;
   base::LogLevel log_level = base::LogLevel::info;
 
   // [service]
-  std::size_t history_default = 20;       // messages of history sent on join (XEP-0045 7.2.15)
+  std::size_t history_default = 20;  // messages of history sent on join (XEP-0045 7.2.15)
+  std::size_t history_max_bytes = std::size_t{256} * 1024;  // bytes of history sent on join
+  std::size_t max_users_presence = 1000;  // crowded above this (muc::ServiceLimits); 0: never
   std::vector<xmpp::Jid> service_admins;  // bare JIDs with full power over every room
   RoomCreation room_creation = RoomCreation::anyone;
   std::vector<std::string> creation_domains;  // prepared domains, for RoomCreation::domains

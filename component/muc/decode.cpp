@@ -129,4 +129,10 @@ std::optional<std::string> subject_change(const xml::Element& message) {
   return subject->text();
 }
 
+std::string error_condition(const xml::Element& stanza) {
+  const xml::Element* err = stanza.child("error", stanza.ns());
+  if (err == nullptr || err->elements().empty()) return {};
+  return err->elements().front()->name();
+}
+
 }  // namespace muc

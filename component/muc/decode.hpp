@@ -24,6 +24,10 @@ PresenceIn decode_presence(const xml::Element& presence, const xmpp::Jid& from, 
 // sender put in (the room writes its own; xep0045-notes.md "never reflect one").
 xml::Element message_body(const xml::Element& message);
 
+// The defined condition of an error stanza (RFC 6120 8.3.2): the first child element of its
+// <error/>; empty when there is none.
+std::string error_condition(const xml::Element& stanza);
+
 // A groupchat message is a subject change when it has <subject/> and no <body/> or <thread/>
 // (XEP-0045 8.1).
 std::optional<std::string> subject_change(const xml::Element& message);

@@ -17,13 +17,14 @@ void History::forget(const std::shared_ptr<const xml::Prepared>& stanza) {
   std::erase_if(entries_, [&](const Entry& e) { return e.stanza == stanza; });
 }
 
-std::vector<const History::Entry*> History::select(const HistoryRequest& req,
-                                                   Clock::time_point now) const {
+std::vector<const History::Entry*> History::select(const HistoryRequest& req, Clock::time_point now,
+                                                   std::size_t max_bytes) const {
   std::vector<const Entry*> out;
   std::size_t chars = 0;
   for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
     if (req.max_stanzas && out.size() >= *req.max_stanzas) break;
     if (req.max_chars && chars + it->chars > *req.max_chars) break;
+    if (max_bytes != 0 && chars + it->chars > max_bytes) break;
     if (req.seconds && it->stamp < now - *req.seconds) break;
     if (req.since && it->stamp < *req.since) break;
     chars += it->chars;

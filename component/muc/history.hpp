@@ -26,7 +26,9 @@ class History {
   void forget(const std::shared_ptr<const xml::Prepared>& stanza);
   // The newest entries that satisfy every limit in `req` (XEP-0045 7.2.15: the service
   // sends the least history that satisfies all of them, whole stanzas only), oldest first.
-  std::vector<const Entry*> select(const HistoryRequest& req, Clock::time_point now) const;
+  // `max_bytes` (0: none) is the service's own bound on what one join replays.
+  std::vector<const Entry*> select(const HistoryRequest& req, Clock::time_point now,
+                                   std::size_t max_bytes = 0) const;
   std::size_t size() const { return entries_.size(); }
 
  private:

@@ -75,6 +75,10 @@ bool Room::presence_broadcast_for(Role role) const {
          (role == Role::participant && pb.participant) || (role == Role::visitor && pb.visitor);
 }
 
+bool Room::crowded() const {
+  return limits_->max_users_presence != 0 && occupants_.size() > limits_->max_users_presence;
+}
+
 bool Room::sees_jids(const Occupant& viewer) const {
   // XEP-0045 7.2.4 / 7.2.5: real JIDs go to everyone in a non-anonymous room, to
   // moderators only in a semi-anonymous one.
@@ -85,6 +89,8 @@ void Room::broadcast_presence(const Occupant& o, const PresenceSpec& spec, Effec
   // XEP-0045 muc#roomconfig_presencebroadcast: only presence of these roles is broadcast;
   // an unavailable presence always goes out, so others never keep a ghost.
   bool broadcast = spec.unavailable || presence_broadcast_for(o.role);
+  // A crowded room keeps plain presence of non-moderators among moderators (ServiceLimits).
+  if (crowded() && o.role != Role::moderator && spec.codes.empty()) broadcast = false;
   // Two variants at most (with and without the real JID), each built once and sent to one
   // list of addresses: a presence to N occupants allocates nothing per recipient.
   auto plain = std::make_shared<xml::Recipients>();

@@ -18,6 +18,7 @@
 #include "muc/owner_change.hpp"
 #include "muc/requests.hpp"
 #include "muc/room_config.hpp"
+#include "muc/service_limits.hpp"
 #include "muc/store.hpp"
 #include "xmpp/jid.hpp"
 #include "xmpp/stanza_error.hpp"
@@ -44,6 +45,8 @@ class Room {
   Room(const Room&) = delete;
   Room& operator=(const Room&) = delete;
 
+  // The service's bounds (borrowed: the service outlives its rooms); none until set.
+  void use_limits(const ServiceLimits& limits) { limits_ = &limits; }
   const xmpp::Jid& jid() const { return jid_; }
   const RoomConfig& config() const { return config_; }
   bool locked() const { return locked_; }
@@ -77,6 +80,10 @@ class Room {
                                                 Effects& fx);
   std::optional<xmpp::StanzaError> on_private_message(const PrivateMessageIn& m, Effects& fx);
   void on_bounce(const BounceIn& b, Effects& fx);
+  // The service is shutting down: every session is told it left (110 + 332).
+  void shut_down(Effects& fx) const;
+  // Every session's full JID, for the liveness check after the link was down.
+  std::vector<xmpp::Jid> sessions() const;
 
   IqAnswer on_disco_info(const xmpp::Jid& from) const;
   IqAnswer on_owner_get(const xmpp::Jid& from) const;
@@ -165,6 +172,9 @@ class Room {
   bool sees_jids(const Occupant& viewer) const;
   // muc#roomconfig_presencebroadcast: is the presence of occupants with this role broadcast?
   bool presence_broadcast_for(Role role) const;
+  // Over ServiceLimits::max_users_presence: plain presence of non-moderators goes to
+  // moderators only.
+  bool crowded() const;
   void send_to_all(const std::shared_ptr<const xml::Prepared>& stanza, Effects& fx) const;
   // Call whenever a session enters or leaves: the broadcast list is stale.
   void sessions_changed() { everyone_.reset(); }
@@ -179,6 +189,8 @@ class Room {
   xmpp::Jid jid_;
   std::string jid_str_;
   const std::vector<std::string>* service_admins_;
+  static constexpr ServiceLimits kNoLimits{0, 0};
+  const ServiceLimits* limits_ = &kNoLimits;
   RoomConfig config_;
   bool locked_ = true;
   bool destroyed_ = false;

@@ -10,11 +10,23 @@ namespace {
 
 using xmpp::StanzaError;
 
-// XEP-0045 18.1: error conditions that mean the occupant's session is gone ("ghosts").
+// Error conditions that mean the occupant's session is gone ("ghosts"). XEP-0045 18.1
+// names gone, item-not-found, recipient-unavailable, redirect, remote-server-not-found and
+// remote-server-timeout. Prosody's MUC also counts service-unavailable, which is what a
+// server answers for a session that no longer exists (RFC 6121 8.5.3.2.1), so without it
+// ghosts outlive every outage; and internal-server-error, jid-malformed and an error with
+// no condition at all. We take Prosody's list. (ejabberd removes an occupant on any error.)
 bool means_gone(std::string_view condition) {
-  static constexpr std::string_view kGone[] = {
-      "gone",     "item-not-found",          "recipient-unavailable",
-      "redirect", "remote-server-not-found", "remote-server-timeout"};
+  static constexpr std::string_view kGone[] = {"gone",
+                                               "item-not-found",
+                                               "recipient-unavailable",
+                                               "redirect",
+                                               "remote-server-not-found",
+                                               "remote-server-timeout",
+                                               "service-unavailable",
+                                               "internal-server-error",
+                                               "jid-malformed",
+                                               ""};
   return std::find(std::begin(kGone), std::end(kGone), condition) != std::end(kGone);
 }
 
@@ -140,8 +152,12 @@ void Room::send_join_sequence(const Occupant& o, const xmpp::Jid& session, const
   fx.out.reserve(fx.out.size() + occupants_.size() + history_.size() + 2);
   for (const auto& [nick, other] : occupants_) {
     if (nick == o.nick) continue;
-    // muc#roomconfig_presencebroadcast, as for live presence: moderators see everyone.
-    if (o.role != Role::moderator && !presence_broadcast_for(other.role)) continue;
+    // muc#roomconfig_presencebroadcast, as for live presence: moderators see everyone, and
+    // in a crowded room others see the moderators only (ServiceLimits).
+    if (o.role != Role::moderator &&
+        (!presence_broadcast_for(other.role) || (crowded() && other.role != Role::moderator))) {
+      continue;
+    }
     fx.broadcast(shown_presence(other, jids), me);
   }
   PresenceSpec self;
@@ -152,7 +168,9 @@ void Room::send_join_sequence(const Occupant& o, const xmpp::Jid& session, const
   if (creating) self.self_codes.push_back(201);                        // 10.1.1
   send_self_presence(o, session, self, fx);
   // 7.2.15: then the history, 7.2.16: then the subject.
-  for (const History::Entry* e : history_.select(p.history, now)) fx.broadcast(e->stanza, me);
+  for (const History::Entry* e : history_.select(p.history, now, limits_->history_max_bytes)) {
+    fx.broadcast(e->stanza, me);
+  }
   fx.broadcast(subject_message(), me);
 }
 
@@ -218,6 +236,24 @@ void Room::on_bounce(const BounceIn& b, Effects& fx) {
   if (!means_gone(b.condition) || occupant_by_session(b.from) == nullptr) return;
   // XEP-0045 18.1: remove the ghost, telling others why (333, not 307).
   remove_session(b.from, {333}, {}, fx);
+}
+
+void Room::shut_down(Effects& fx) const {
+  // XEP-0045 status 332: removed because the service is shutting down. Each session gets
+  // its own exit only (a client clears the room on it): O(N), not N exits to N occupants.
+  PresenceSpec spec;
+  spec.unavailable = true;
+  spec.codes = {332};
+  for (const auto& [nick, o] : occupants_) {
+    for (const xmpp::Jid& s : o.sessions) send_self_presence(o, s, spec, fx);
+  }
+}
+
+std::vector<xmpp::Jid> Room::sessions() const {
+  std::vector<xmpp::Jid> out;
+  for (const auto& [nick, o] : occupants_)
+    out.insert(out.end(), o.sessions.begin(), o.sessions.end());
+  return out;
 }
 
 void Room::remove_session(const xmpp::Jid& session, std::vector<int> codes,

@@ -20,12 +20,6 @@ void reply_error(const xml::Element& stanza, const StanzaError& e, Effects& fx) 
   fx.send(xmpp::error_reply(stanza, e));
 }
 
-std::string error_condition(const xml::Element& s) {
-  const xml::Element* err = s.child("error", s.ns());
-  if (err == nullptr || err->elements().empty()) return {};
-  return err->elements().front()->name();
-}
-
 }  // namespace
 
 Service::Service(ServiceConfig config, Store* store, Emit emit)
@@ -81,6 +75,39 @@ void Service::handle(const xml::Element& stanza, Clock::time_point now, Effects&
     reply_error(stanza, StanzaError::service_unavailable("The service itself takes no messages"),
                 fx);
   }
+}
+
+void Service::shut_down(Effects& fx) const {
+  for (const auto& [local, slot] : slots_) {
+    if (slot.room) slot.room->shut_down(fx);
+  }
+}
+
+void Service::queue_session_checks() {
+  session_checks_.clear();
+  for (const auto& [local, slot] : slots_) {
+    if (!slot.room) continue;
+    for (xmpp::Jid& s : slot.room->sessions()) session_checks_.push_back({local, std::move(s)});
+  }
+}
+
+std::size_t Service::check_sessions(std::size_t n, Effects& fx) {
+  for (; n > 0 && !session_checks_.empty(); --n) {
+    SessionCheck c = std::move(session_checks_.front());
+    session_checks_.pop_front();
+    auto it = slots_.find(c.room);
+    if (it == slots_.end() || !it->second.room) continue;
+    // XEP-0199 from the room: an error back (handle_iq) is a bounce, and a gone session is
+    // removed as a ghost; a result, or no answer from a client that ignores pings, keeps it.
+    xml::Element ping("iq", std::string(xml::kComponentNs));
+    ping.set_attr("type", "get");
+    ping.set_attr("id", "muc-check-" + std::to_string(next_check_++));
+    ping.set_attr("from", it->second.room->jid().str());
+    ping.set_attr("to", c.session.str());
+    ping.add("ping", std::string(ns::kPing));
+    fx.send(ping);
+  }
+  return session_checks_.size();
 }
 
 void Service::handle_fault(const xml::StanzaFault& fault, Effects& fx) const {
@@ -145,6 +172,7 @@ void Service::handle_presence(Slot& slot, const xml::Element& s, const Jid& from
     RoomConfig defaults;
     defaults.history_length = config_.history_default;
     slot.room = std::make_unique<Room>(to.bare(), defaults, from, config_.service_admins);
+    slot.room->use_limits(config_.limits);
     room = slot.room.get();
     creating = true;
   }

@@ -31,6 +31,7 @@ struct ServiceConfig {
   std::vector<std::string> service_admins;  // bare JIDs, owners of every room
   CreationPolicy creation = CreationPolicy::anyone;
   std::vector<std::string> creation_domains;  // with CreationPolicy::domains
+  ServiceLimits limits;
 };
 
 class Service {
@@ -48,6 +49,15 @@ class Service {
   // A stanza the stream refused for a fault of its own (over a limit, bad UTF-8...): its
   // sender gets a stanza error when there is someone to answer.
   void handle_fault(const xml::StanzaFault& fault, Effects& fx) const;
+
+  // The service is shutting down: every occupant is told (XEP-0045 status 332).
+  void shut_down(Effects& fx) const;
+  // The link to the server was down: nobody knows who is still online. Every occupant's
+  // session is checked with an XEP-0199 ping from its room, a few at a time
+  // (check_sessions); a session whose server answers that it is gone is removed (333).
+  void queue_session_checks();
+  // Sends up to `n` queued checks; returns how many are still queued.
+  std::size_t check_sessions(std::size_t n, Effects& fx);
 
   std::size_t room_count() const;
   const Room* find_room(const std::string& local) const;
@@ -119,6 +129,12 @@ class Service {
   Emit emit_;
   std::map<std::string, Slot> slots_;  // by prepared room localpart
   std::uint64_t next_barrier_ = 1;
+  struct SessionCheck {
+    std::string room;  // localpart
+    xmpp::Jid session;
+  };
+  std::deque<SessionCheck> session_checks_;
+  std::uint64_t next_check_ = 1;
   Clock::time_point last_now_{};  // the latest time handle() was given (the core reads no clock)
 };
 

@@ -16,9 +16,13 @@ void Service::handle_iq(Slot* slot, const xml::Element& s, const Jid& from, cons
                         Clock::time_point now, Effects& fx) {
   std::string_view type = s.attr_or("type");
   if (type == "result" || type == "error") {
-    // The only iq we send are relayed ones; their answers come back to room/nick.
-    if (slot != nullptr && slot->room && to.has_resource()) {
+    // The iq we send are relayed ones, whose answers come back to room/nick, and the
+    // session checks (check_sessions), whose errors come back to the room: a bounce.
+    if (slot == nullptr || !slot->room) return;
+    if (to.has_resource()) {
       slot->room->on_occupant_iq_response(from, to.resource(), s, fx);
+    } else if (type == "error") {
+      slot->room->on_bounce(BounceIn{from, error_condition(s)}, fx);
     }
     return;
   }

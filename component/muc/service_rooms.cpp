@@ -184,7 +184,10 @@ void Service::on_loaded(const std::string& local, const Jid& room_jid,
     }
     slots_.erase(it);
   } else {
-    if (found) slot.room = std::make_unique<Room>(room_jid, *found, config_.service_admins);
+    if (found) {
+      slot.room = std::make_unique<Room>(room_jid, *found, config_.service_admins);
+      slot.room->use_limits(config_.limits);
+    }
     drain(local, out);
     drop_if_finished(local);
   }

@@ -97,8 +97,8 @@ std::optional<StreamError> StreamFramer::consume(std::string_view bytes, Handler
       skip(c, handler);
     } else if (!utf8_.feed(c)) {
       // RFC 6120 section 11.6: UTF-8 only; XML 1.0 section 2.2: no control characters.
-      err = stanza_fault_at(Fault::malformed, "invalid UTF-8 or a character not allowed in XML",
-                            c, handler);
+      err = stanza_fault_at(Fault::malformed, "invalid UTF-8 or a character not allowed in XML", c,
+                            handler);
     } else {
       err = step(c, handler);
     }
@@ -212,10 +212,9 @@ std::optional<Element> StreamFramer::fault_head(std::string_view text) const {
 std::optional<StreamError> StreamFramer::step(unsigned char c, Handler& handler) {
   if (!buf_.empty()) {
     if (buf_.size() >= limits_.max_stanza_bytes) {
-      return stanza_fault_at(Fault::limit,
-                             "stanza larger than " + std::to_string(limits_.max_stanza_bytes) +
-                                 " bytes",
-                             c, handler);
+      return stanza_fault_at(
+          Fault::limit, "stanza larger than " + std::to_string(limits_.max_stanza_bytes) + " bytes",
+          c, handler);
     }
     buf_.push_back(static_cast<char>(c));
   }
@@ -334,10 +333,10 @@ std::optional<StreamError> StreamFramer::step(unsigned char c, Handler& handler)
         state_ = State::empty_close;
       } else if (is_name_start(c)) {
         if (++attributes_ > limits_.max_attributes) {
-          return stanza_fault(Fault::limit,
-                              "more than " + std::to_string(limits_.max_attributes) +
-                                  " attributes on one element",
-                              StanzaSkipper::At::start_tag);
+          return stanza_fault(
+              Fault::limit,
+              "more than " + std::to_string(limits_.max_attributes) + " attributes on one element",
+              StanzaSkipper::At::start_tag);
         }
         name_start_ = buf_.size() - 1;
         state_ = State::attr_name;
@@ -437,9 +436,9 @@ std::optional<StreamError> StreamFramer::step(unsigned char c, Handler& handler)
       auto name = std::string_view(buf_).substr(name_start_, buf_.size() - 1 - name_start_);
       if (std::find(kPredefined.begin(), kPredefined.end(), name) == kPredefined.end()) {
         // RFC 6120 section 11.1: only the predefined entities may be referenced.
-        return stanza_fault(Fault::restricted, "entity reference &" + std::string(name) + ";",
-                            ref_return_ == State::attr_value ? StanzaSkipper::At::quoted
-                                                             : StanzaSkipper::At::text);
+        return stanza_fault(
+            Fault::restricted, "entity reference &" + std::string(name) + ";",
+            ref_return_ == State::attr_value ? StanzaSkipper::At::quoted : StanzaSkipper::At::text);
       }
       state_ = ref_return_;
       return std::nullopt;
@@ -464,9 +463,9 @@ std::optional<StreamError> StreamFramer::step(unsigned char c, Handler& handler)
       if (c != ';' || match_ == 0) return not_well_formed("malformed character reference");
       // XML 1.0 section 4.1 WFC Legal Character.
       if (!is_xml_char(char_ref_)) {
-        return stanza_fault(Fault::malformed, "reference to a non-XML character",
-                            ref_return_ == State::attr_value ? StanzaSkipper::At::quoted
-                                                             : StanzaSkipper::At::text);
+        return stanza_fault(
+            Fault::malformed, "reference to a non-XML character",
+            ref_return_ == State::attr_value ? StanzaSkipper::At::quoted : StanzaSkipper::At::text);
       }
       state_ = ref_return_;
       return std::nullopt;

@@ -128,7 +128,7 @@ class StreamFramer {
   std::optional<StreamError> stanza_fault(Fault kind, std::string text, StanzaSkipper::At at);
   // The same, for a fault found at byte `c` before the lexer took it (size, UTF-8).
   std::optional<StreamError> stanza_fault_at(Fault kind, std::string text, unsigned char c,
-                                              Handler& handler);
+                                             Handler& handler);
   StanzaSkipper::At skip_entry() const;
   void skip(unsigned char c, Handler& handler);
   std::optional<Element> fault_head(std::string_view text) const;

@@ -57,7 +57,7 @@ class ComponentLink {
     // A stanza refused for a fault of its own (over a limit, bad UTF-8...): answer it if
     // possible; the stream goes on.
     virtual void on_stanza_fault(const xml::StanzaFault& fault) = 0;
-    virtual void on_link_down() = 0;                  // was up, now lost (a retry follows)
+    virtual void on_link_down() = 0;  // was up, now lost (a retry follows)
     // Unrecoverable (the server refused our secret): the link stops retrying.
     virtual void on_fatal(const std::string& reason) = 0;
   };

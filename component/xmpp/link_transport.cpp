@@ -321,9 +321,10 @@ void ComponentLink::Impl::check_stall() {
   const std::size_t waiting = backlog();
   if (waiting > cfg.high_water && now - last_slow_log_ms >= 10000) {
     last_slow_log_ms = now;
-    base::log_info("link: {} bytes wait for the server to read them; decoding its input is held "
-                   "until it catches up",
-                   waiting);
+    base::log_info(
+        "link: {} bytes wait for the server to read them; decoding its input is held "
+        "until it catches up",
+        waiting);
   }
   const auto timeout = static_cast<std::uint64_t>(cfg.stall_timeout.count());
   if (queued > 0 && now - last_progress_ms >= timeout) {

@@ -67,6 +67,9 @@ TEST(Config, DefaultsWithSecretFromFlag) {
   EXPECT_EQ(c.link.secret, "s3cret");
   EXPECT_EQ(c.log_level, base::LogLevel::info);
   EXPECT_EQ(c.history_default, 20u);
+  EXPECT_EQ(c.link.stall_timeout, std::chrono::seconds(60));
+  EXPECT_EQ(c.history_max_bytes, 256u * 1024);
+  EXPECT_EQ(c.max_users_presence, 1000u);
   EXPECT_EQ(c.room_creation, RoomCreation::anyone);
   EXPECT_TRUE(c.db_uri.empty());
 }
@@ -87,10 +90,26 @@ TEST(Config, HelpExitsZeroAndDocumentsEverything) {
   const auto* exit = std::get_if<ConfigExit>(&r);
   ASSERT_NE(exit, nullptr);
   EXPECT_EQ(exit->code, 0);
-  for (const char* word :
-       {"--config", "--server", "--domain", "--secret", "--db", "--log-level", "MUC_SECRET",
-        "[limits]", "max_stanza_bytes", "max_depth", "max_attributes", "[service]",
-        "history_default", "service_admins", "room_creation", "creation_domains"}) {
+  for (const char* word : {"--config",
+                           "--server",
+                           "--domain",
+                           "--secret",
+                           "--db",
+                           "--log-level",
+                           "MUC_SECRET",
+                           "[limits]",
+                           "max_stanza_bytes",
+                           "max_depth",
+                           "max_attributes",
+                           "[service]",
+                           "history_default",
+                           "service_admins",
+                           "room_creation",
+                           "creation_domains",
+                           "[link]",
+                           "stall_timeout",
+                           "history_max_bytes",
+                           "max_users_presence"}) {
     EXPECT_NE(exit->message.find(word), std::string::npos) << word;
   }
 }
@@ -158,8 +177,12 @@ log_level = "warn"
 max_stanza_bytes = 1000
 max_depth = 5
 max_attributes = 7
+[link]
+stall_timeout = 5
 [service]
 history_default = 0
+history_max_bytes = 4096
+max_users_presence = 0
 service_admins = ["Admin@Example.net", "boss@example.net"]
 room_creation = "domains"
 creation_domains = ["Example.NET"]
@@ -175,6 +198,9 @@ creation_domains = ["Example.NET"]
   EXPECT_EQ(c.link.limits.max_depth, 5u);
   EXPECT_EQ(c.link.limits.max_attributes, 7u);
   EXPECT_EQ(c.history_default, 0u);
+  EXPECT_EQ(c.link.stall_timeout, std::chrono::seconds(5));
+  EXPECT_EQ(c.history_max_bytes, 4096u);
+  EXPECT_EQ(c.max_users_presence, 0u);
   ASSERT_EQ(c.service_admins.size(), 2u);
   EXPECT_EQ(c.service_admins[0].str(), "admin@example.net");
   EXPECT_EQ(c.room_creation, RoomCreation::domains);
@@ -221,6 +247,9 @@ TEST(Config, BadValuesInFile) {
            {"[limits]\nmax_attributes = \"many\"", "limits.max_attributes"},
            {"[limits]\nmax_size = 1", "limits.max_size: unknown key"},
            {"[service]\nhistory_default = -1", "service.history_default"},
+           {"[service]\nhistory_max_bytes = 0", "service.history_max_bytes"},
+           {"[link]\nstall_timeout = 0", "link.stall_timeout: expected an integer >= 1"},
+           {"[link]\nstall = 3", "link.stall: unknown key"},
            {"[service]\nservice_admins = \"a@b\"", "service.service_admins: expected an array"},
            {"[service]\nservice_admins = [1]", "service.service_admins: expected an array"},
            {"[service]\nservice_admins = [\"a b@c\"]", "'a b@c' is not a valid bare JID"},

@@ -13,7 +13,8 @@ namespace {
 using test::kHeader;
 using test::Recorder;
 
-constexpr std::string_view kNext = "<message id='next' from='a@b/c' to='r@muc'><body>hi</body></message>";
+constexpr std::string_view kNext =
+    "<message id='next' from='a@b/c' to='r@muc'><body>hi</body></message>";
 
 std::string nested(std::size_t depth) {
   std::string s;
@@ -78,9 +79,8 @@ TEST(StreamFramerSkip, OverDeepStanzaSplitAtEveryChunkSizeKeepsSync) {
 TEST(StreamFramerSkip, OversizedStanzaIsSkippedAndTheNextOneIsCut) {
   Limits limits;
   limits.max_stanza_bytes = 1024;
-  const std::string big =
-      "<message id='big' from='a@b/c' to='r@muc' type='groupchat'><body>" +
-      std::string(100 * 1024, 'x') + "</body></message>";
+  const std::string big = "<message id='big' from='a@b/c' to='r@muc' type='groupchat'><body>" +
+                          std::string(100 * 1024, 'x') + "</body></message>";
   for (std::size_t chunk : {0u, 1u, 4096u}) {
     Recorder rec = run(big + std::string(kNext), chunk, limits);
     expect_fault_then_next(rec, "policy-violation");
@@ -118,8 +118,8 @@ TEST(StreamFramerSkip, SkipIgnoresTagsInsideQuotesCdataAndComments) {
 TEST(StreamFramerSkip, TooManyAttributesOnTheStanzaKeepsTheOnesReadBefore) {
   Limits limits;
   limits.max_attributes = 4;  // the header has 4
-  Recorder rec = run("<presence id='p' from='a@b/c' x='1' y='2' to='r@muc/n'/>" + std::string(kNext),
-                     0, limits);
+  Recorder rec = run(
+      "<presence id='p' from='a@b/c' x='1' y='2' to='r@muc/n'/>" + std::string(kNext), 0, limits);
   expect_fault_then_next(rec, "policy-violation");
   ASSERT_TRUE(rec.faults[0].head);
   EXPECT_EQ(rec.faults[0].head->attr_or("id"), "p");

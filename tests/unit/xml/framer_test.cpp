@@ -358,8 +358,7 @@ TEST(StreamFramer, AttributesOverLimitIsPolicyViolation) {
   Limits limits;
   limits.max_attributes = 4;
   EXPECT_EQ(condition_of("<m a='1' b='2' c='3' d='4'/>", limits), "none");
-  EXPECT_EQ(condition_of("<m a='1' b='2' c='3' d='4' e='5'/>", limits),
-            "stanza policy-violation");
+  EXPECT_EQ(condition_of("<m a='1' b='2' c='3' d='4' e='5'/>", limits), "stanza policy-violation");
 }
 
 TEST(StreamFramer, RefusesInputAfterErrorUntilReset) {

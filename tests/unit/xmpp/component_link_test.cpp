@@ -348,8 +348,8 @@ TEST_F(LinkTest, HoldsInputAtTheStanzaWhoseFanOutCrossedTheHighWaterMark) {
   EXPECT_GE(listener_.stanzas.size(), 1u);
   EXPECT_LT(listener_.stanzas.size(), 10u);
   FakeServer::start_reading(client);
-  ASSERT_TRUE(run_until([&] { return client.received.find("q9" + body) != std::string::npos; },
-                        20000ms));
+  ASSERT_TRUE(
+      run_until([&] { return client.received.find("q9" + body) != std::string::npos; }, 20000ms));
   EXPECT_EQ(listener_.stanzas.size(), 10u);
   EXPECT_LT(client.received.find("q8" + body), client.received.find("q9" + body));
   EXPECT_LE(link_->stats().peak_queue_bytes, config_.high_water + 2 * body.size());
