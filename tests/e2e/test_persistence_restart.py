@@ -12,7 +12,8 @@ import pytest
 
 from harness.env import persistence_skip_reason
 from harness.muc import (admin_get, admin_item, admin_items, admin_set, create_room, enter,
-                         form_values, get_config, groupchat_from, is_subject, join)
+                         form_values, get_config, groupchat_from, is_subject, join,
+                         presence_from)
 from harness.stanza import NS_DELAY, bare, new_id
 
 pytestmark = pytest.mark.skipif(persistence_skip_reason() is not None,
@@ -88,6 +89,12 @@ async def test_room_comes_back_after_restart_with_config_affiliations_subject_hi
     # -- restart -----------------------------------------------------------------------------
     # (The exit status is asserted at the end, so that the checks below still report.)
     status = await env.restart_component()
+    # Before it stopped, each occupant was told it is out because the service shuts down
+    # (XEP-0045 status 332), with its own exit only.
+    for client, nick in ((alice, "Alice"), (dave, "Dave")):
+        bye = await client.expect(presence_from(f"{room}/{nick}", "unavailable"), "the 332 exit")
+        assert {110, 332} <= bye.statuses, bye
+        client.drain()
 
     # -- after: the owner re-enters; the room is not new -------------------------------------
     got = await join(alice, f"{room}/Alice")
