@@ -1,8 +1,8 @@
-// Schema migrations (design.md, "Persistence"): migrations/NNNN_name.sql files applied in
-// version order, each in its own transaction, recorded in schema_migrations with the
-// SHA-256 of the file. The component refuses to run against a schema it does not know:
-// a recorded version with no file (the database is newer than this build), or a recorded
-// checksum that differs from the file (an applied migration was edited afterwards).
+// Schema migrations (docs/architecture.md, "Persistence"): migrations/NNNN_name.sql files applied
+// in version order, each in its own transaction, recorded in schema_migrations with the SHA-256 of
+// the file. The component refuses to run against a schema it does not know: a recorded version with
+// no file (the database is newer than this build), or a recorded checksum that differs from the
+// file (an applied migration was edited afterwards).
 #pragma once
 
 #include <filesystem>

@@ -1,6 +1,6 @@
-// Reading a room back into memory (design.md: "rooms load on first use"). The caller runs
-// these in one repeatable-read transaction, so the snapshot is consistent even while other
-// connections write.
+// Reading a room back into memory (docs/architecture.md, Persistence: rooms load on first use). The
+// caller runs these in one repeatable-read transaction, so the snapshot is consistent even while
+// other connections write.
 #include <fmt/format.h>
 
 #include "db/pg_sql.hpp"

@@ -1,4 +1,4 @@
-// muc::Store on PostgreSQL (design.md, "Data flow" and "Persistence"). The loop thread
+// muc::Store on PostgreSQL (docs/architecture.md, "Data flow" and "Persistence"). The loop thread
 // only queues jobs: a worker thread owning one pqxx connection runs them in submission
 // order, and their completions come back to the loop through a uv_async_t, in the same
 // order. Nothing here ever makes the loop thread wait for PostgreSQL.

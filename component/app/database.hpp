@@ -1,5 +1,5 @@
 // Start-up against PostgreSQL: the schema is brought to this build's version before the
-// component attaches (design.md "Persistence": refuse to run on a schema we do not know).
+// component attaches (docs/architecture.md, Persistence: refuse to run on a schema we do not know).
 #pragma once
 
 #include <optional>

@@ -1,4 +1,5 @@
-// Turns routing XML into the typed requests of requests.hpp (style.md: decode at the edge).
+// Turns routing XML into the typed requests of requests.hpp (docs/architecture.md, Data flow:
+// decode at the edge).
 #pragma once
 
 #include <optional>
@@ -21,7 +22,7 @@ std::string presence_payload(const xml::Element& presence);
 PresenceIn decode_presence(const xml::Element& presence, const xmpp::Jid& from, std::string nick);
 
 // The message to reflect or relay: without `to`/`from`, without any muc#user <x/> the
-// sender put in (the room writes its own; xep0045-notes.md "never reflect one").
+// sender put in (the room writes its own: XEP-0045 7.2.3, a client's muc#user is never reflected).
 xml::Element message_body(const xml::Element& message);
 
 // The defined condition of an error stanza (RFC 6120 8.3.2): the first child element of its

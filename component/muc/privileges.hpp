@@ -2,7 +2,8 @@
 // and who may read which list. Every room decision about privileges consults these
 // functions; each rule is tested row by row (tests/unit/muc/privileges_test.cpp).
 //
-// Errors follow the spec, not what Prosody or ejabberd send (xep0045-notes.md):
+// Errors follow the spec, not what Prosody or ejabberd send (XEP-0045 5.1.3, 8 and 9; RFC
+// 6120 8.3.3):
 //   lacking the privilege at all            -> auth/forbidden
 //   having it, but not over this target     -> cancel/not-allowed
 //   acting on oneself where that is refused -> cancel/conflict

@@ -1,5 +1,6 @@
 // Typed requests: what the service decodes from a stanza before a room sees it
-// (style.md "decode at the edge"). A room acts on these, never on raw routing XML.
+// (docs/architecture.md, Data flow: decode at the edge). A room acts on these, never on raw routing
+// XML.
 #pragma once
 
 #include <chrono>

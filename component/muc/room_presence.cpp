@@ -52,7 +52,7 @@ Room::Facts Room::facts_for(const PresenceIn& p) const {
 
 std::optional<StanzaError> Room::check_entry(const Facts& f, const PresenceIn&) const {
   // The order of checks is ours (the XEP lists the errors, not their order); the first
-  // failure wins. See xep0045-notes.md "Entering a room".
+  // failure wins. XEP-0045 7.2.6 to 7.2.9 list the errors.
   bool privileged = f.affiliation >= Affiliation::admin;
   if (locked_ && f.affiliation != Affiliation::owner) {
     // XEP-0045 10.1.1: a locked room does not exist for anyone but its owner.

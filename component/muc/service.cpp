@@ -148,7 +148,7 @@ void Service::handle_presence(Slot& slot, const xml::Element& s, const Jid& from
     if (room != nullptr) room->on_leave(LeaveIn{from, presence_payload(s)}, fx);
     return;
   }
-  if (!type.empty()) return;  // probes and subscriptions never enter (xep0045-notes.md)
+  if (!type.empty()) return;  // XEP-0045 7.2: only available presence enters
   if (!to.has_resource()) {
     reply_error(s, StanzaError::jid_malformed("Enter a room as room@service/nickname"), fx);
     return;

@@ -1,6 +1,6 @@
 // Rooms and the store: loading on first use, committing changes before applying them,
 // and holding a room's output behind its commits so that clients see it in order and
-// only once it is durable (design.md "Durability").
+// only once it is durable (docs/architecture.md, Decide, then apply).
 #include "base/log.hpp"
 #include "muc/service.hpp"
 

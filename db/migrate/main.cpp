@@ -1,5 +1,5 @@
 // muc-migrate: applies the schema migrations to a PostgreSQL database, as the component
-// does at start-up (design.md, "Persistence"). Used by scripts/migrate.
+// does at start-up (docs/architecture.md, "Persistence"). Used by scripts/migrate.
 //
 //   muc-migrate [--dir DIR] [--check] URI
 //

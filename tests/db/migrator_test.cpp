@@ -1,4 +1,4 @@
-// db::migrate against a real PostgreSQL (design.md, "Persistence": schema changes only
+// db::migrate against a real PostgreSQL (docs/architecture.md, "Persistence": schema changes only
 // through migrations/, refuse a schema newer than known).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

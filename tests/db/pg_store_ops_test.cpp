@@ -1,5 +1,5 @@
 // Each store operation, committed through PgStore, then seen by load() and by the public
-// views (design.md, "Persistence").
+// views (docs/architecture.md, "Persistence").
 #include <gtest/gtest.h>
 
 #include "tests/db/db_test_support.hpp"

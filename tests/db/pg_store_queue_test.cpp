@@ -1,4 +1,4 @@
-// PgStore's queue: order, group commit, failure and reconnection, shutdown (design.md,
+// PgStore's queue: order, group commit, failure and reconnection, shutdown (docs/architecture.md,
 // "Data flow": operations of one room apply in order; nothing on the loop waits for
 // PostgreSQL; a database failure is answered, not hidden).
 #include <gtest/gtest.h>

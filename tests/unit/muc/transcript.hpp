@@ -1,5 +1,5 @@
-// Transcript tests (style.md habit 10): a file of stanzas sent to the service and the
-// stanzas expected back, in order. Adding a case means adding a file, not code.
+// Transcript tests (docs/architecture.md, The room state machine): a file of stanzas sent to the
+// service and the stanzas expected back, in order. Adding a case means adding a file, not code.
 //
 // Format: lines starting with ">>" begin a stanza sent to the service; "<<" begins an
 // expected outbound stanza; other non-blank lines continue the current stanza; "#" lines
