@@ -187,29 +187,31 @@ TEST(SessionChecks, SessionTheServerSaysIsGoneIsRemovedWith333AndOthersKept) {
   EXPECT_EQ(h.service().find_room("p")->occupant_count(), 2u);
 }
 
-// Prosody answers a message to a session that is gone with service-unavailable.
-TEST(Ghosts, ServiceUnavailableBounceRemovesTheOccupant) {
+// A message error from A's session with `condition`: what the room sends, and who stays.
+std::pair<std::vector<std::string>, std::size_t> bounce(const std::string& type,
+                                                        const std::string& condition) {
   ServiceHarness h;
   h.create_instant_room("g", "owner@localhost/o", "Owner");
   h.join("a@localhost/a", "g@conference.localhost/A");
   auto out = h.send(
       "<message type='error' from='a@localhost/a' to='g@conference.localhost'>"
-      "<error type='cancel'><service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>"
-      "</error></message>");
+      "<error type='" +
+      type + "'><" + condition +
+      " xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>");
+  return {out, h.service().find_room("g")->occupant_count()};
+}
+
+// Prosody answers a message to a session that is gone with service-unavailable.
+TEST(Ghosts, ServiceUnavailableBounceRemovesTheOccupant) {
+  auto [out, left] = bounce("cancel", "service-unavailable");
   EXPECT_EQ(count_containing(out, "<status code='333'/>"), 2u);
-  EXPECT_EQ(h.service().find_room("g")->occupant_count(), 1u);
+  EXPECT_EQ(left, 1u);
 }
 
 TEST(Ghosts, ABounceThatDoesNotMeanGoneKeepsTheOccupant) {
-  ServiceHarness h;
-  h.create_instant_room("g", "owner@localhost/o", "Owner");
-  h.join("a@localhost/a", "g@conference.localhost/A");
-  auto out = h.send(
-      "<message type='error' from='a@localhost/a' to='g@conference.localhost'>"
-      "<error type='wait'><resource-constraint xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>"
-      "</error></message>");
+  auto [out, left] = bounce("wait", "resource-constraint");
   EXPECT_TRUE(out.empty());
-  EXPECT_EQ(h.service().find_room("g")->occupant_count(), 2u);
+  EXPECT_EQ(left, 2u);
 }
 
 }  // namespace
