@@ -34,6 +34,9 @@ REPO = Path(__file__).resolve().parents[3]
 LIB = REPO / "scripts" / "lib"
 PROSODY_MUC_DOMAIN = "muc.localhost"
 USERS = ("alice", "bob", "carol", "dave", "eve")
+# A second VirtualHost with SASL ANONYMOUS: many clients without registering accounts (as
+# scripts/bench does). harness.rawc2s logs in there.
+ANON_DOMAIN = "anon.localhost"
 
 
 def _truthy(v: Optional[str]) -> bool:
@@ -79,14 +82,37 @@ class Prosody:
         self._settings = {"PROSODY_COMPONENT_DOMAIN": component_domain,
                           "PROSODY_MUC_DOMAIN": muc_domain,
                           "PROSODY_USERS": " ".join(USERS),
-                          "PROSODY_LOG_LEVEL": log_level}
+                          "PROSODY_LOG_LEVEL": log_level,
+                          # Read by scripts/lib/prosody.sh if it knows it; else see below.
+                          "PROSODY_ANON_DOMAIN": ANON_DOMAIN}
         self.state: Dict[str, str] = {}
 
     def start(self) -> None:
         """First call: configure and start on free ports. Later calls: restart on the same
         ports with the same configuration."""
+        first = not (self.dir / "prosody.env").exists()
         _run_lib("prosody.sh", "start", self.dir, self._settings)
         self.state = _read_env_file(self.dir / "prosody.env")
+        if first and not self.has_anonymous_host():
+            # scripts/lib/prosody.sh writes no anonymous host: add it the way scripts/bench
+            # does (append to the generated config, then restart on the same ports). Later
+            # starts reuse the config, host included.
+            self.stop()
+            with open(self.config, "a") as f:
+                f.write(f'\nVirtualHost "{ANON_DOMAIN}"\n  authentication = "anonymous"\n')
+            _run_lib("prosody.sh", "start", self.dir)
+            self.state = _read_env_file(self.dir / "prosody.env")
+
+    @property
+    def config(self) -> Path:
+        return self.dir / "prosody.cfg.lua"
+
+    def has_anonymous_host(self) -> bool:
+        try:
+            text = self.config.read_text()
+        except OSError:
+            return False
+        return f'VirtualHost "{ANON_DOMAIN}"' in text
 
     def stop(self) -> None:
         _run_lib("prosody.sh", "stop", self.dir)
@@ -359,6 +385,26 @@ class E2E:
             raise RuntimeError(f"psql failed (exit {p.returncode}): {p.stderr.strip()}\n"
                                f"query: {body}\nparams: {params}")
         return json.loads(p.stdout)
+
+    # -- the component's log ------------------------------------------------------------
+    def component_log_mark(self) -> int:
+        """Where the component's log ends now: pass it to component_log_since() to read only
+        what the component logged after this point (the log is only ever appended to, also
+        across relaunch_component())."""
+        if not self.component:
+            raise RuntimeError("no component was started by this session")
+        try:
+            return self.component.log.stat().st_size
+        except FileNotFoundError:
+            return 0
+
+    def component_log_since(self, mark: int) -> str:
+        """The component's log from `mark` (see component_log_mark) to its current end."""
+        if not self.component:
+            raise RuntimeError("no component was started by this session")
+        with open(self.component.log, "rb") as f:
+            f.seek(mark)
+            return f.read().decode("utf-8", "replace")
 
     # -- diagnostics ------------------------------------------------------------------
     def logs(self) -> Dict[str, Path]:
