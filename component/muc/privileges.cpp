@@ -13,25 +13,33 @@ std::optional<StanzaError> check_role_change(const Party& actor, const Party& ta
   // 8.2: a moderator kicking (or otherwise demoting) itself MAY get conflict; we refuse all
   // self changes, which also keeps an owner from locking itself out of moderation.
   if (target_is_actor) return StanzaError::conflict("You cannot change your own role");
+  // 8.2, 8.4, 9.7: nobody acts on an occupant of higher affiliation (a member-moderator
+  // cannot kick or devoice an admin, an admin cannot demote an owner). This comes before
+  // the admin-only rule below, so a moderator who tries to revoke an owner's moderation is
+  // told the target is out of reach (9.7: not-allowed).
+  if (target.affiliation > actor.affiliation) {
+    return StanzaError::not_allowed("That occupant has a higher affiliation than you");
+  }
   // 9.6 / 9.7: granting the moderator role, or taking it from someone, is an admin's job.
   bool demotes_moderator = target.role == Role::moderator && to != Role::none;
   if ((to == Role::moderator || demotes_moderator) && actor.affiliation < Affiliation::admin) {
     return StanzaError::forbidden("Only admins and owners may grant or revoke moderator status");
   }
-  // 8.2: nobody acts on an occupant of higher affiliation (a participant-moderator cannot
-  // kick an admin, an admin cannot kick an owner).
-  if (target.affiliation > actor.affiliation) {
-    return StanzaError::not_allowed("That occupant has a higher affiliation than you");
+  // 5.1 role chart ("kick ... moderators": admins and owners only), as Prosody and ejabberd
+  // do: a moderator without admin affiliation may kick participants and visitors only.
+  if (to == Role::none && target.role == Role::moderator &&
+      actor.affiliation < Affiliation::admin) {
+    return StanzaError::not_allowed("Only admins and owners may kick a moderator");
   }
-  // 5.1.2 / 9.7: an admin's or owner's role follows its affiliation: it is never made a
+  // 5.1.2 / 8.4 / 9.7: an admin's or owner's role follows its affiliation: it is never made a
   // visitor nor stripped of moderation (kicking is another matter, ruled above).
   if (to != Role::none && to != Role::moderator && target.affiliation >= Affiliation::admin) {
     return StanzaError::not_allowed("An admin or owner is always a moderator");
   }
-  // 8.4: voice cannot be revoked from a user whose affiliation is at or above the actor's.
-  if (to == Role::visitor && target.affiliation >= actor.affiliation) {
-    return StanzaError::not_allowed("You cannot revoke voice from a user of equal affiliation");
-  }
+  // 8.4 revoking voice: XEP-0045 contradicts itself. Its text says a user of affiliation "at
+  // or above" the actor's is protected; its example captions, 8.5 and the 5.1 role chart
+  // say "higher". We take "higher" (ruled above), as Prosody does: "at or above" would let a
+  // moderator without affiliation kick a participant but not silence one.
   return std::nullopt;
 }
 
