@@ -25,6 +25,10 @@ Affiliation Room::affiliation_of(const xmpp::Jid& jid) const {
     return Affiliation::owner;
   }
   auto it = affiliations_.find(bare);
+  if (it != affiliations_.end()) return it->second;
+  // XEP-0045 9.1: an item whose jid is a domain (<item affiliation='outcast'
+  // jid='evil.example'/>) applies to every user of that domain, as in Prosody.
+  it = affiliations_.find(jid.domain());
   return it == affiliations_.end() ? Affiliation::none : it->second;
 }
 

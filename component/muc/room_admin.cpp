@@ -127,8 +127,10 @@ std::optional<StanzaError> Room::decide_affiliation_item(const xmpp::Jid& from,
   // Affiliations belong to bare JIDs (XEP-0045 5.2): a full JID is reduced.
   std::string bare = jid->bare_str();
   Affiliation current = affiliations_.count(bare) ? affiliations_.at(bare) : Affiliation::none;
-  if (auto e = check_affiliation_change(affiliation_of(from), current, *to, bare == from.bare_str(),
-                                        false)) {
+  // The decision is on the target's effective affiliation: a service admin owns every room
+  // whatever its list says, so an admin cannot ban one (ejabberd's can_change_ra agrees).
+  if (auto e = check_affiliation_change(affiliation_of(from), affiliation_of(*jid), *to,
+                                        bare == from.bare_str(), false)) {
     return e;
   }
   change.affiliations.push_back({bare, current, *to, item.child_text("reason", ns::kMucAdmin)});
@@ -164,10 +166,17 @@ void Room::apply_affiliation(const AffiliationChange& c, const AdminChange& chan
   } else {
     affiliations_[c.jid] = c.to;
   }
+  if (c.to == Affiliation::outcast) registered_nicks_.erase(c.jid);  // XEP-0045 9.1
   std::string children = item_children(change.actor_nick, c.reason);
   std::vector<std::string> present;
+  // A domain's affiliation (its jid has no '@') is every one of its users' that has none of
+  // its own (affiliation_of), so it reaches them in the room too.
+  const bool domain = c.jid.find('@') == std::string::npos;
   for (const auto& [nick, o] : occupants_) {
-    if (o.bare.bare_str() == c.jid) present.push_back(nick);
+    const bool covered = domain
+                             ? o.bare.domain() == c.jid && !affiliations_.count(o.bare.bare_str())
+                             : o.bare.bare_str() == c.jid;
+    if (covered) present.push_back(nick);
   }
   for (const std::string& nick : present) {
     Occupant& o = occupants_.at(nick);

@@ -24,6 +24,8 @@ void affiliation_ops(const AdminChange& change, const std::string& room, StoreTi
   for (const AffiliationChange& c : change.affiliations) {
     std::string reason = c.reason.empty() ? std::string(why) : c.reason;
     ops.push_back(SetAffiliation{room, c.jid, c.to, reason, actor, now});
+    // XEP-0045 9.1: a ban also removes the user's reserved nick (an empty nick unregisters).
+    if (c.to == Affiliation::outcast) ops.push_back(RegisterNick{room, c.jid, {}, now});
     ops.push_back(Audit{room, actor, "affiliation", c.jid, std::string(to_string(c.from)),
                         std::string(to_string(c.to)), reason, now});
   }
