@@ -107,7 +107,7 @@ PresenceIn decode_presence(const xml::Element& presence, const xmpp::Jid& from, 
   return p;
 }
 
-xml::Element message_body(const xml::Element& message) {
+xml::Element message_body(const xml::Element& message, std::string_view room_jid) {
   xml::Element out(message.name(), message.ns());
   for (const xml::Attribute& a : message.attrs()) {
     if (a.name != "to" && a.name != "from") out.set_attr(a.name, a.value);
@@ -115,6 +115,7 @@ xml::Element message_body(const xml::Element& message) {
   for (const xml::Element& c : message.nodes()) {
     if (c.is_text()) continue;
     if (c.name() == "x" && c.ns() == ns::kMucUser) continue;
+    if (c.name() == "delay" && c.ns() == ns::kDelay && c.attr_or("from") == room_jid) continue;
     out.add(c);
   }
   return out;

@@ -22,8 +22,10 @@ std::string presence_payload(const xml::Element& presence);
 PresenceIn decode_presence(const xml::Element& presence, const xmpp::Jid& from, std::string nick);
 
 // The message to reflect or relay: without `to`/`from`, without any muc#user <x/> the
-// sender put in (the room writes its own: XEP-0045 7.2.3, a client's muc#user is never reflected).
-xml::Element message_body(const xml::Element& message);
+// sender put in (the room writes its own: XEP-0045 7.2.3, a client's muc#user is never
+// reflected), and without a <delay/> claiming to come from the room `room_jid` (only the
+// room stamps its history, XEP-0045 7.2.15; Prosody strips these too).
+xml::Element message_body(const xml::Element& message, std::string_view room_jid);
 
 // The defined condition of an error stanza (RFC 6120 8.3.2): the first child element of its
 // <error/>; empty when there is none.

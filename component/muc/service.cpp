@@ -203,13 +203,14 @@ void Service::handle_message(Slot& slot, const xml::Element& s, const Jid& from,
         submit(slot, std::get<SubjectChange>(std::move(decided)), s, now, fx);
       }
     } else {
-      error = room->on_groupchat(GroupchatIn{from, message_body(s)}, now, fx);
+      error = room->on_groupchat(GroupchatIn{from, message_body(s, room->jid().str())}, now, fx);
     }
   } else if (type == "groupchat") {
     // XEP-0045 7.5: a private message must not be of type groupchat.
     error = StanzaError::bad_request("Private messages must not be of type groupchat");
   } else {
-    error = room->on_private_message(PrivateMessageIn{from, to.resource(), message_body(s)}, fx);
+    error = room->on_private_message(
+        PrivateMessageIn{from, to.resource(), message_body(s, room->jid().str())}, fx);
   }
   if (error) reply_error(s, *error, fx);
 }

@@ -68,6 +68,10 @@ std::optional<std::string_view> near_miss_namespace(std::string_view candidate) 
   std::size_t best_distance = 4;  // a few typos; farther is a different namespace
   for (std::string_view served : kServed) {
     if (served == candidate) return std::nullopt;
+    // The distance is at least the difference in length: skip those too far to qualify, so
+    // the work stays bounded however long a namespace a client sends.
+    const std::size_t longer = std::max(candidate.size(), served.size());
+    if (longer - std::min(candidate.size(), served.size()) >= best_distance) continue;
     std::size_t d = edit_distance(candidate, served);
     if (d < best_distance) {
       best_distance = d;
