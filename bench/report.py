@@ -49,6 +49,165 @@ def table(title, header, rows):
         print(line(r))
 
 
+STORM_TARGET_RATIO = 1.2  # component time / Prosody-MUC time at N = 1000 (the issue's goal)
+
+STORM_FIELDS = [
+    "n", "storm_clients_in", "storm_clients_delivered", "storm_presences", "storm_presences_expected",
+    "storm_in_s", "storm_delivered_s", "storm_last_presence_s", "storm_elapsed_s", "storm_timed_out",
+    "storm_timeout_s", "storm_errors", "storm_first_error", "storm_unavailable", "storm_extra",
+    "login_s", "storm_send_s", "storm_prosody_cpu_s", "storm_prosody_cpu_pct", "storm_component_cpu_s",
+    "storm_component_cpu_pct", "storm_driver_cpu_pct", "storm_clients_disconnected", "storm_settle_s",
+    "storm_stopped_after_drop", "storm_link_drop_seen_s",
+    "storm_read_rate_mb_s", "storm_mbytes_read", "storm_link_closed", "storm_link_closed_s",
+    "storm_link_closed_how", "storm_reconnected", "storm_reconnected_s", "component_peak_rss_kib",
+    "peak_queue_bytes", "link_drops", "component_clean_exit", "component_stats_line",
+]
+
+
+def storm_sizes(by_tag, errors, prefix):
+    return sorted({int(t.split("/")[1]) for t in list(by_tag) + list(errors)
+                   if t.startswith(prefix + "/")})
+
+
+def storm_entry(by_tag, errors, tag):
+    """The figures of one storm (the first run; storms run once), or its error."""
+    rs = by_tag.get(tag, [])
+    if not rs:
+        return {"error": (errors.get(tag) or ["not run"])[0]}
+    return {k: rs[0].get(k) for k in STORM_FIELDS if k in rs[0]}
+
+
+def count(e, got, expected):
+    if "error" in e:
+        return "failed (%s)" % e["error"]
+    return "{:,}/{:,}".format(e.get(got) or 0, e.get(expected) or 0)
+
+
+def secs(e, key):
+    if "error" in e:
+        return "-"
+    v = e.get(key)
+    if v is not None:
+        return "%.2f" % v
+    return "not all (%s)" % storm_end(e)
+
+
+def storm_end(e):
+    """Why a storm that did not complete ended."""
+    if e.get("storm_timed_out"):
+        return "timeout %g s" % e["storm_timeout_s"]
+    drop = e.get("storm_link_drop_seen_s")
+    if drop is None and e.get("storm_link_closed"):
+        drop = e.get("storm_link_closed_s")
+    if drop is not None:
+        return "link dropped at %.1f s" % drop
+    if e.get("storm_clients_disconnected"):
+        return "clients disconnected"
+    return "stopped at %.1f s" % (e.get("storm_elapsed_s") or 0)
+
+
+def mib(v, unit_bytes=1):
+    return "n/a" if v is None or v < 0 else "%.1f" % (v * unit_bytes / 1048576.0)
+
+
+def pct(v):
+    return "n/a" if v is None else ("%.1f%%" if v < 10 else "%.0f%%") % v
+
+
+def ratio(c, p, key):
+    """component / Prosody time; a bound when only Prosody finished."""
+    if "error" in c or "error" in p or p.get(key) is None:
+        return None, "n/a"
+    if c.get(key) is not None:
+        r = c[key] / p[key]
+        return r, "%.2f" % r
+    # The component did not finish: its time is at least how long it ran.
+    return None, "> %.2f (component did not finish)" % ((c.get("storm_elapsed_s") or 0) / p[key])
+
+
+def storm_report(by_tag, errors):
+    out = {"target_ratio_at_1000": STORM_TARGET_RATIO, "component_alone": {}, "e2e": {}}
+    e2e_ns = sorted(set(storm_sizes(by_tag, errors, "storm-e2e-prosody-muc")) |
+                    set(storm_sizes(by_tag, errors, "storm-e2e-component")))
+    alone_ns = storm_sizes(by_tag, errors, "storm-component-alone")
+    if not e2e_ns and not alone_ns:
+        return None
+
+    rows, notes = [], []
+    for n in e2e_ns:
+        if n == 0:  # Prosody did not start
+            notes.append("   end to end: not run (%s)" % errors.get("storm-e2e-prosody-muc/0", ["?"])[0])
+            continue
+        p = storm_entry(by_tag, errors, "storm-e2e-prosody-muc/%d" % n)
+        c = storm_entry(by_tag, errors, "storm-e2e-component/%d" % n)
+        r_in, t_in = ratio(c, p, "storm_in_s")
+        r_all, t_all = ratio(c, p, "storm_delivered_s")
+        out["e2e"][str(n)] = {"prosody_muc": p, "component": c, "ratio_in_component_over_prosody": r_in,
+                              "ratio_delivered_component_over_prosody": r_all}
+        for name, e in (("Prosody MUC", p), ("this component", c)):
+            comp = name == "this component"
+            rows.append([n, name, count(e, "storm_clients_in", "n"), secs(e, "storm_in_s"),
+                         count(e, "storm_presences", "storm_presences_expected"),
+                         secs(e, "storm_delivered_s"), pct(e.get("storm_prosody_cpu_pct")),
+                         pct(e.get("storm_component_cpu_pct")) if comp else "-",
+                         mib(e.get("component_peak_rss_kib"), 1024) if comp else "-",
+                         mib(e.get("peak_queue_bytes")) if comp else "-",
+                         ("n/a" if e.get("link_drops") is None else e["link_drops"]) if comp else "-"])
+        verdict = ""
+        if n == 1000:
+            verdict = ("  (target <= %.1f: %s)" % (STORM_TARGET_RATIO, "met" if r_all is not None and
+                       r_all <= STORM_TARGET_RATIO else "NOT met"))
+        notes.append("   N=%d: time component / Prosody MUC: all in %s, all presences delivered %s%s"
+                     % (n, t_in, t_all, verdict))
+        for name, e in (("Prosody MUC", p), ("component", c)):
+            if e.get("storm_errors"):
+                notes.append("   N=%d %s: %d error presence(s), first: %s"
+                             % (n, name, e["storm_errors"], (e.get("storm_first_error") or "")[:200]))
+            if e.get("storm_clients_disconnected"):
+                notes.append("   N=%d %s: %d client(s) disconnected by the server"
+                             % (n, name, e["storm_clients_disconnected"]))
+    if rows:
+        table("4. Join storm, end to end: N c2s clients (SASL ANONYMOUS) through Prosody 0.12; client 0 "
+              "creates the room, then N-1 join presences at once",
+              ["N", "target", "clients in (110)", "all in s", "presences delivered", "all delivered s",
+               "Prosody CPU", "comp CPU", "comp peak RSS MiB", "comp peak queue MiB", "link drops"], rows)
+    for line in notes:
+        print(line)
+
+    rows = []
+    for n in alone_ns:
+        e = storm_entry(by_tag, errors, "storm-component-alone/%d" % n)
+        out["component_alone"][str(n)] = e
+        link = "-"
+        if "error" not in e:
+            dropped = e.get("storm_link_closed") or e.get("storm_reconnected") or e.get("link_drops")
+            link = "kept"
+            if dropped:
+                at = e.get("storm_link_closed_s") or e.get("storm_reconnected_s")
+                link = "DROPPED" + (" at %.1f s" % at if at is not None else "")
+        rate = e.get("storm_read_rate_mb_s")
+        rows.append([n, "-" if rate is None else ("%g" % rate if rate > 0 else "full"),
+                     count(e, "storm_clients_in", "n"), secs(e, "storm_in_s"),
+                     count(e, "storm_presences", "storm_presences_expected"), secs(e, "storm_delivered_s"),
+                     "-" if e.get("storm_mbytes_read") is None else "%.1f" % e["storm_mbytes_read"],
+                     pct(e.get("storm_component_cpu_pct")), mib(e.get("component_peak_rss_kib"), 1024),
+                     mib(e.get("peak_queue_bytes")), link,
+                     "n/a" if e.get("link_drops") is None else e["link_drops"]])
+    if rows:
+        table("   Join storm, component alone: the driver (as the XMPP server) reads the component's output "
+              "at a fixed rate",
+              ["N", "read MB/s", "clients in (110)", "all in s", "presences delivered", "all delivered s",
+               "MB read", "comp CPU", "peak RSS MiB", "peak queue MiB", "link", "reconnecting lines"], rows)
+        for n in alone_ns:
+            e = out["component_alone"][str(n)]
+            if e.get("storm_link_closed_how"):
+                print("   N=%d: %s" % (n, e["storm_link_closed_how"]))
+    print("   times from the first join presence written; peak RSS = VmHWM; peak queue = the"
+          " component's peak_queue_bytes at exit (n/a: not logged); link drops = 'reconnecting' lines"
+          " in its log.")
+    return out
+
+
 def main():
     raw, out = sys.argv[1], sys.argv[2]
     meta = json.loads(os.environ.get("BENCH_META", "{}"))
@@ -66,7 +225,8 @@ def main():
     print("figures: median [min..max] of %s run(s) each; git %s" % (meta.get("runs"), meta.get("git")))
 
     # 1. component alone
-    sizes = sorted({int(t.split("/")[1]) for t in list(by_tag) + list(errors) if "/" in t})
+    sizes = sorted({int(t.split("/")[1]) for t in list(by_tag) + list(errors)
+                    if t.split("/")[0] in ("one-room", "many-rooms")})
     rows_t, rows_j = [], []
     for n in sizes:
         one = by_tag.get("one-room/%d" % n, [])
@@ -192,6 +352,10 @@ def main():
         print("   archive with logging on: %s msgs/s committed (rows %s of %s sent); reflected at %s msgs/s"
               % (fmt(p["archive_msgs_per_s"]), fmt(p["archive_rows"]), fmt(p["archive_sent"]),
                  fmt(p["archive_reflect_msgs_per_s"])))
+
+    # 4. join storms
+    report["storm"] = storm_report(by_tag, errors)
+
     for tag, errs in errors.items():
         if tag != "persist":
             print("   (%s: %d failed run(s))" % (tag, len(errs)))

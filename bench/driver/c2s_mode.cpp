@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "c2s_login.hpp"
 #include "phase.hpp"
 #include "tracker.hpp"
 #include "util.hpp"
@@ -15,41 +16,33 @@
 namespace bench {
 namespace {
 
-enum class St { header_sent, auth_sent, restarted, bind_sent, ready, joining, joined };
-
 struct Client {
   Conn conn;
-  St st = St::header_sent;
+  Login login = Login::header_sent;
+  bool joining = false;  // join presence sent, subject not yet back
   bool cfg_done = false, cfg_ok = false;
 };
 
 }  // namespace
 
+int run_c2s_storm(const Args& a);
+
 int run_c2s_mode(const Args& a) {
+  if (a.get("scenario", "traffic") == "storm") return run_c2s_storm(a);
   const auto n = static_cast<std::size_t>(a.num("n", 50));
   const int port = static_cast<int>(a.num("port", 5222));
-  const std::string host = a.get("domain", "localhost");
   const std::string muc = a.get("muc", "muc.localhost");
   const std::string room = a.get("room", fmt::format("bench{}", now_ns() % 1000000007)) + "@" + muc;
-  const std::string sasl = a.get("sasl", "anonymous");
-  const std::string prefix = a.get("user-prefix", "bench");
   if (a.num("driver-cpu", -1) >= 0) pin_to_cpu(0, static_cast<int>(a.num("driver-cpu", -1)));
-  std::vector<Watch> watches;
-  for (const std::string& w : a.all("watch")) {
-    auto eq = w.find('=');
-    if (eq == std::string::npos) die("--watch wants name=PID");
-    watches.push_back({w.substr(0, eq), static_cast<pid_t>(std::stol(w.substr(eq + 1)))});
-  }
+  std::vector<Watch> watches = watches_from_args(a);
 
   Loop loop;
   std::vector<Client> clients(n);
   Tracker tracker(static_cast<std::uint32_t>(n));
+  C2sLogin login(a.get("domain", "localhost"), a.get("sasl", "anonymous"),
+                 a.get("user-prefix", "bench"));
   bool traffic = false;
-  std::uint64_t joined = 0, ready = 0, presences = 0, other_stanzas = 0;
-  const std::string header = fmt::format(
-      "<?xml version='1.0'?><stream:stream xmlns='jabber:client' "
-      "xmlns:stream='http://etherx.jabber.org/streams' to='{}' version='1.0'>",
-      host);
+  std::uint64_t joined = 0;
 
   loop.on_close = [](Conn& c) { die(fmt::format("client {} was disconnected", c.index)); };
   loop.on_event = [&](Conn& c, const Event& e) {
@@ -58,88 +51,37 @@ int run_c2s_mode(const Args& a) {
       if (e.kind == Event::footer) die(fmt::format("server closed client {}'s stream", c.index));
       return;
     }
+    if (cl.login != Login::ready && login.step(loop, c, cl.login, e)) return;
     if (e.name == "message") {
       if (traffic && tracker.copy(e.id, loop.last_read_ns())) return;
-      if (cl.st == St::joining) {
-        cl.st = St::joined;  // the subject closes the join sequence
+      if (cl.joining) {
+        cl.joining = false;  // the subject closes the join sequence
         ++joined;
       }
-      ++other_stanzas;
     } else if (e.name == "presence") {
-      ++presences;
       if (e.head.find("type='error'") != std::string_view::npos ||
           e.head.find("type=\"error\"") != std::string_view::npos) {
         die(fmt::format("client {}: presence error joining {}", c.index, room));
       }
-    } else if (e.name == "stream:features") {
-      if (cl.st == St::header_sent) {
-        std::string mech = sasl == "plain" ? "PLAIN" : "ANONYMOUS";
-        std::string resp = "=";  // ANONYMOUS: an empty initial response
-        if (sasl == "plain") {
-          std::string user = prefix + std::to_string(c.index);
-          resp = base64(std::string(1, '\0') + user + std::string(1, '\0') + user + "pw");
-        }
-        loop.queue(c, fmt::format("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' "
-                                  "mechanism='{}'>{}</auth>",
-                                  mech, resp));
-        cl.st = St::auth_sent;
-      } else if (cl.st == St::restarted) {
-        loop.queue(c,
-                   "<iq type='set' id='bind'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/>"
-                   "</iq>");
-        cl.st = St::bind_sent;
-      }
-    } else if (e.name == "success") {
-      loop.queue(c, header);
-      cl.st = St::restarted;
-    } else if (e.name == "failure") {
-      die(fmt::format("client {}: SASL {} failed", c.index, sasl));
-    } else if (e.name == "iq") {
-      if (e.id == "bind") {
-        cl.st = St::ready;
-        ++ready;
-      } else if (e.id == "cfg") {
-        cl.cfg_done = true;
-        cl.cfg_ok = e.head.find("result") != std::string_view::npos;
-      } else {
-        ++other_stanzas;
-      }
-    } else {
-      ++other_stanzas;
+    } else if (e.name == "iq" && e.id == "cfg") {
+      cl.cfg_done = true;
+      cl.cfg_ok = e.head.find("result") != std::string_view::npos;
     }
   };
 
   // Connect and log in, all at once.
-  std::int64_t t0 = now_ns();
-  for (std::size_t i = 0; i < n; ++i) {
-    Client& cl = clients[i];
-    cl.conn.fd = tcp_connect_loopback(port);
-    if (cl.conn.fd < 0) die(fmt::format("client {}: connect to port {} failed", i, port));
-    cl.conn.index = static_cast<int>(i);
-    loop.add(cl.conn);
-    loop.queue(cl.conn, header);
-    if (i % 64 == 63) loop.poll(0);
-  }
-  wait_for(
-      loop, [&] { return ready == n; }, 60, "all clients logged in");
-  double login_s = static_cast<double>(now_ns() - t0) / 1e9;
+  double login_s = login.open_all(
+      loop, n, [&](std::size_t i) -> Conn& { return clients[i].conn; }, port, 60);
 
   auto join = [&](std::size_t i) {
-    clients[i].st = St::joining;
-    loop.queue(clients[i].conn,
-               fmt::format("<presence to='{}/n{}'><x xmlns='http://jabber.org/protocol/muc'/>"
-                           "</presence>",
-                           room, i));
+    clients[i].joining = true;
+    loop.queue(clients[i].conn, c2s_join(room, i));
   };
-  t0 = now_ns();
+  std::int64_t t0 = now_ns();
   join(0);
   wait_for(
       loop, [&] { return joined == 1; }, 30, "the owner's join");
-  loop.queue(clients[0].conn,
-             fmt::format("<iq type='set' id='cfg' to='{}'><query "
-                         "xmlns='http://jabber.org/protocol/muc#owner'><x xmlns='jabber:x:data' "
-                         "type='submit'/></query></iq>",
-                         room));
+  loop.queue(clients[0].conn, c2s_instant_room(room, "cfg"));
   wait_for(
       loop, [&] { return clients[0].cfg_done; }, 30, "the owner's configuration");
   if (!clients[0].cfg_ok) die("the owner's configuration was refused");

@@ -6,222 +6,22 @@
 //   many-rooms  N users each create a room of their own
 //   persist     (needs --db) owner form with persistence and logging, sequential
 //               affiliation changes timed to their iq result, then archive throughput
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
+//   storm       N joins to one room at once against a slow reader (storm_component.cpp)
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <pqxx/pqxx>
-#include <thread>
 
 #include <fmt/format.h>
 
+#include "component_session.hpp"
 #include "phase.hpp"
+#include "storm.hpp"
 #include "tracker.hpp"
 #include "util.hpp"
 
 namespace bench {
 namespace {
-
-constexpr const char* kUserDomain = "bench.localhost";
-
-std::string user_jid(std::size_t i) {
-  return fmt::format("u{}@{}/r", i, kUserDomain);
-}
-
-struct Component {
-  pid_t pid = -1;
-  int lfd = -1;
-  int port = 0;
-};
-
-Component spawn(const Args& a, const std::string& domain, const std::string& secret) {
-  Component c;
-  c.lfd = tcp_listen_loopback(c.port);
-  std::vector<std::string> argv = {a.get("component", "build/release/muc-component"),
-                                   "--server",
-                                   fmt::format("127.0.0.1:{}", c.port),
-                                   "--domain",
-                                   domain,
-                                   "--secret",
-                                   secret,
-                                   "--log-level",
-                                   a.get("log-level", "warn")};
-  if (a.flag("db")) {
-    argv.push_back("--db");
-    argv.push_back(a.get("db", ""));
-  }
-  std::string log = a.get("component-log", "/dev/null");
-  int cpu = static_cast<int>(a.num("component-cpu", -1));
-  c.pid = fork();
-  if (c.pid == 0) {
-    prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive the driver, even when it dies
-    FILE* f = std::fopen(log.c_str(), "a");
-    if (f != nullptr) {
-      dup2(fileno(f), 1);
-      dup2(fileno(f), 2);
-    }
-    if (cpu >= 0) pin_to_cpu(0, cpu);
-    std::vector<char*> av;
-    for (auto& s : argv) av.push_back(s.data());
-    av.push_back(nullptr);
-    execv(av[0], av.data());
-    std::perror("execv");
-    _exit(127);
-  }
-  return c;
-}
-
-void stop(Component& c) {
-  if (c.pid <= 0) return;
-  kill(c.pid, SIGTERM);
-  for (int i = 0; i < 200; ++i) {
-    int st = 0;
-    if (waitpid(c.pid, &st, WNOHANG) == c.pid) {
-      c.pid = -1;
-      return;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  kill(c.pid, SIGKILL);
-  waitpid(c.pid, nullptr, 0);
-  c.pid = -1;
-}
-
-class Session {
- public:
-  Session(const Args& a) : a_(a) {
-    domain_ = a.get("domain", "conf.bench");
-    secret_ = "benchsecret";
-    comp_ = spawn(a, domain_, secret_);
-    int fd = tcp_accept(comp_.lfd, 10000);
-    if (fd < 0) {
-      int st = 0;
-      bool exited = waitpid(comp_.pid, &st, WNOHANG) == comp_.pid;
-      if (exited) comp_.pid = -1;
-      die(exited ? fmt::format("component exited (status {}) before connecting", st)
-                 : "component did not connect within 10 s");
-    }
-    conn_.fd = fd;
-    loop_.add(conn_);
-    loop_.on_event = [this](Conn&, const Event& e) { on_event(e); };
-    loop_.on_close = [](Conn&) { die("the component closed the connection"); };
-    handshake();
-  }
-  ~Session() { stop(comp_); }
-
-  pid_t pid() const { return comp_.pid; }
-  Loop& loop() { return loop_; }
-  Conn& conn() { return conn_; }
-  const std::string& domain() const { return domain_; }
-
-  void send(std::string_view s) { loop_.queue(conn_, s); }
-
-  // Counters of what came back, by stanza kind.
-  std::uint64_t messages = 0, presences = 0, iqs = 0, others = 0;
-  std::uint64_t other_messages = 0;  // messages whose id is not one of ours (subjects)
-  std::string last_iq_id, last_iq_head;
-  std::uint64_t iq_results = 0;
-  Tracker* tracker = nullptr;
-  std::function<void(const Event&)> on_iq;
-
-  std::uint64_t stanzas() const { return messages + presences + iqs + others; }
-
- private:
-  void handshake() {
-    bool got_header = false, got_handshake = false;
-    std::string digest;
-    loop_.on_event = [&](Conn&, const Event& e) {
-      if (e.kind == Event::header) {
-        got_header = true;
-      } else if (e.kind == Event::stanza && e.name == "handshake") {
-        got_handshake = true;
-        digest = std::string(e.head);
-      }
-    };
-    wait_for(
-        loop_, [&] { return got_header; }, 10, "the component's stream header");
-    const std::string id = "benchstream1";
-    send(
-        fmt::format("<?xml version='1.0'?><stream:stream xmlns='jabber:component:accept' "
-                    "xmlns:stream='http://etherx.jabber.org/streams' from='{}' id='{}'>",
-                    domain_, id));
-    wait_for(
-        loop_, [&] { return got_handshake; }, 10, "the component's handshake");
-    // The digest is the element's text, which the Scanner does not keep; the component's
-    // own tests check it, so only its presence matters here.
-    send("<handshake/>");
-    loop_.on_event = [this](Conn&, const Event& e) { on_event(e); };
-    loop_.flush();
-  }
-
-  void on_event(const Event& e) {
-    if (e.kind != Event::stanza) {
-      if (e.kind == Event::footer) die("the component closed its stream");
-      return;
-    }
-    switch (e.name.empty() ? ' ' : e.name[0]) {
-      case 'm':
-        ++messages;
-        if (tracker == nullptr || !tracker->copy(e.id, loop_.last_read_ns())) ++other_messages;
-        break;
-      case 'p':
-        ++presences;
-        break;
-      case 'i':
-        ++iqs;
-        if (on_iq) on_iq(e);
-        break;
-      default:
-        ++others;
-    }
-  }
-
-  const Args& a_;
-  std::string domain_, secret_;
-  Component comp_;
-  Loop loop_;
-  Conn conn_;
-};
-
-std::string presence_join(std::size_t user, const std::string& room, const std::string& domain) {
-  return fmt::format(
-      "<presence from='{}' to='{}@{}/n{}'><x xmlns='http://jabber.org/protocol/muc'/></presence>",
-      user_jid(user), room, domain, user);
-}
-
-std::string owner_submit(std::size_t user, const std::string& room, const std::string& domain,
-                         const std::string& id, const std::string& fields) {
-  return fmt::format(
-      "<iq type='set' id='{}' from='{}' to='{}@{}'><query "
-      "xmlns='http://jabber.org/protocol/muc#owner'><x xmlns='jabber:x:data' "
-      "type='submit'>{}</x></query></iq>",
-      id, user_jid(user), room, domain, fields);
-}
-
-// Sends one iq and waits for the answer with the same id; returns its latency in ms and
-// whether it was a result (not an error).
-std::pair<double, bool> iq_roundtrip(Session& s, const std::string& iq, const std::string& id,
-                                     double timeout_s = 30) {
-  bool done = false, ok = false;
-  s.on_iq = [&](const Event& e) {
-    if (e.id == id) {
-      done = true;
-      ok = e.head.find("type='result'") != std::string_view::npos ||
-           e.head.find("type=\"result\"") != std::string_view::npos;
-    }
-  };
-  std::int64_t t0 = now_ns();
-  s.send(iq);
-  wait_for(
-      s.loop(), [&] { return done; }, timeout_s, "iq " + id);
-  double ms = static_cast<double>(s.loop().last_read_ns() - t0) / 1e6;
-  s.on_iq = nullptr;
-  return {ms, ok};
-}
 
 // Joins users [first, first+count) into `room_of(i)`; a join is complete when its subject
 // message (the last of XEP-0045 7.2's join sequence) arrives. At most `window` pending.
@@ -480,6 +280,8 @@ int run_component_mode(const Args& a) {
     rc = one_room(a, j);
   } else if (scenario == "many-rooms") {
     rc = many_rooms(a, j);
+  } else if (scenario == "storm") {
+    rc = run_component_storm(a, j);
   } else if (scenario == "persist") {
     try {
       rc = persist(a, j);

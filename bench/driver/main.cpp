@@ -1,10 +1,13 @@
 // muc-bench-driver: the load driver of scripts/bench.
 //
-//   muc-bench-driver component --component BIN --scenario one-room|many-rooms|persist
+//   muc-bench-driver component --component BIN --scenario one-room|many-rooms|persist|storm
 //                    [--n N] [--duration S] [--warmup S] [--window K] [--rate-frac F | --rate R]
 //                    [--body BYTES] [--db URI] [--component-cpu C] [--driver-cpu C]
+//                    storm: [--read-rate MBPS] [--timeout S] [--component-log FILE]
 //   muc-bench-driver c2s --port P --domain HOST --muc MUCDOMAIN [--n N] [--sasl anonymous|plain]
 //                    [--duration S] [--window K] [--rate R] [--watch name=PID]...
+//                    [--scenario storm [--timeout S] [--component BIN --component-server
+//                    HOST:PORT --secret S [--component-log FILE]]]
 //
 // Prints one JSON object with the figures on stdout; progress goes to stderr.
 #include <cstdio>

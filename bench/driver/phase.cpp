@@ -7,6 +7,16 @@
 
 namespace bench {
 
+std::vector<Watch> watches_from_args(const Args& a) {
+  std::vector<Watch> watches;
+  for (const std::string& w : a.all("watch")) {
+    auto eq = w.find('=');
+    if (eq == std::string::npos) die("--watch wants name=PID");
+    watches.push_back({w.substr(0, eq), static_cast<pid_t>(std::stol(w.substr(eq + 1)))});
+  }
+  return watches;
+}
+
 PhaseResult run_phase(Loop& loop, Tracker& tracker, const std::function<void(std::uint64_t)>& send,
                       const std::function<std::uint64_t()>& bytes_now, const PhaseOptions& o,
                       const std::vector<Watch>& watches) {

@@ -18,6 +18,9 @@ struct Watch {
   pid_t pid;
 };
 
+// From --watch name=PID (repeatable).
+std::vector<Watch> watches_from_args(const Args& a);
+
 struct PhaseOptions {
   double warmup_s = 0.5;
   double measure_s = 2.0;

@@ -46,10 +46,21 @@ std::string slurp(const std::string& path) {
 }
 }  // namespace
 
-long rss_kib(pid_t pid) {
+namespace {
+// A "Key:   123 kB" line of /proc/PID/status, -1 if unreadable.
+long status_kib(pid_t pid, std::string_view key) {
   std::string s = slurp(fmt::format("/proc/{}/status", pid));
-  std::size_t p = s.find("VmRSS:");
-  return p == std::string::npos ? -1 : std::strtol(s.c_str() + p + 6, nullptr, 10);
+  std::size_t p = s.find(key);
+  return p == std::string::npos ? -1 : std::strtol(s.c_str() + p + key.size(), nullptr, 10);
+}
+}  // namespace
+
+long rss_kib(pid_t pid) {
+  return status_kib(pid, "VmRSS:");
+}
+
+long hwm_kib(pid_t pid) {
+  return status_kib(pid, "VmHWM:");
 }
 
 double proc_cpu_seconds(pid_t pid) {

@@ -28,6 +28,8 @@ inline std::int64_t now_ns() {
 
 // Resident set size of a process in KiB (VmRSS), -1 if unreadable.
 long rss_kib(pid_t pid);
+// Peak resident set size of a process in KiB (VmHWM), -1 if unreadable.
+long hwm_kib(pid_t pid);
 // user+sys CPU seconds of a process (all threads) from /proc/PID/stat.
 double proc_cpu_seconds(pid_t pid);
 // user+sys CPU seconds of this process.
