@@ -520,7 +520,7 @@ std::optional<StreamError> StreamFramer::finish_element(Handler& handler) {
   open_.pop_back();
   if (in_stanza()) return std::nullopt;
   // The parse is in place and destroys the text: keep the head for a fault reply.
-  std::string head(buf_, 0, std::exchange(head_end_, 0));
+  head_text_.assign(buf_, 0, std::exchange(head_end_, 0));
   in_element_ = false;
   std::string text = std::move(buf_);
   buf_.clear();
@@ -528,7 +528,7 @@ std::optional<StreamError> StreamFramer::finish_element(Handler& handler) {
   auto parsed = parse_stanza(std::move(text), *scope_);
   if (auto* e = std::get_if<StreamError>(&parsed)) {
     // The stanza's boundaries are known, so the stream is intact: only it is refused.
-    handler.on_stanza_fault(StanzaFault{fault_head(head), "not-acceptable", e->text});
+    handler.on_stanza_fault(StanzaFault{fault_head(head_text_), "not-acceptable", e->text});
     return std::nullopt;
   }
   handler.on_stanza(std::move(std::get<Element>(parsed)));

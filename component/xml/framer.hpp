@@ -171,6 +171,9 @@ class StreamFramer {
   StanzaSkipper skipper_;
   StanzaFault fault_;    // reported when the skipped stanza ends
   std::string pending_;  // input kept while the handler is paused
+  // The head of the stanza being parsed, kept for a fault reply (the parse is in place);
+  // one buffer for every stanza, so it costs no allocation once warm.
+  std::string head_text_;
 };
 
 }  // namespace xml

@@ -29,10 +29,7 @@ void ComponentLink::Impl::after_feed(Conn* c, const std::optional<xml::StreamErr
   if (!error) {
     // Paused at a stanza: what is left waits in the framer, and the kernel holds the rest,
     // so TCP pushes back on the server until the output drains.
-    if (framer.pending() > 0 && !reading_paused) {
-      uv_read_stop(reinterpret_cast<uv_stream_t*>(&conn->tcp));
-      reading_paused = true;
-    }
+    if (framer.pending() > 0) stop_reading();
     return;
   }
   // RFC 6120 4.9.1: we found the server's XML unacceptable; say why, then start over.

@@ -122,6 +122,7 @@ struct ComponentLink::Impl final : xml::StreamFramer::Handler {
   std::size_t kernel_queue() const;
   std::size_t backlog() const;
   void pause_reading_if_busy();
+  void stop_reading();
   void resume_reading_if_drained();
   void start_stall_timer();
   void check_stall();

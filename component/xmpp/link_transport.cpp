@@ -174,8 +174,8 @@ void ComponentLink::Impl::queue(std::string_view text) {
 }
 
 namespace {
-std::size_t fan_out_bytes(const xml::Prepared& p, const xml::Recipients& to, std::size_t from) {
-  return (to.size() - from) * (p.head.size() + p.tail.size()) + to.escaped_bytes();
+std::size_t fan_out_bytes(const xml::Prepared& p, const xml::Recipients& to) {
+  return to.size() * (p.head.size() + p.tail.size()) + to.escaped_bytes();
 }
 }  // namespace
 
@@ -183,7 +183,7 @@ std::size_t fan_out_bytes(const xml::Prepared& p, const xml::Recipients& to, std
 // one waits as its shared stanza and list, expanded as the server reads.
 void ComponentLink::Impl::queue_broadcast(std::shared_ptr<const xml::Prepared> stanza,
                                           std::shared_ptr<const xml::Recipients> to) {
-  const std::size_t bytes = fan_out_bytes(*stanza, *to, 0);
+  const std::size_t bytes = fan_out_bytes(*stanza, *to);
   if (deferred.empty() && bytes <= cfg.low_water) {
     xml::append_copies(*stanza, *to, out);
   } else {
@@ -231,7 +231,11 @@ std::size_t ComponentLink::Impl::backlog() const {
 }
 
 void ComponentLink::Impl::pause_reading_if_busy() {
-  if (reading_paused || conn == nullptr || !conn->connected || backlog() <= cfg.high_water) return;
+  if (backlog() > cfg.high_water) stop_reading();
+}
+
+void ComponentLink::Impl::stop_reading() {
+  if (reading_paused || conn == nullptr || !conn->connected) return;
   uv_read_stop(as_stream(&conn->tcp));
   reading_paused = true;
 }
