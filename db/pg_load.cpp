@@ -6,26 +6,11 @@
 #include "db/pg_sql.hpp"
 
 namespace db::sql {
-namespace {
-
-std::uint32_t as_u32(const pqxx::field& f) {
-  // rooms' CHECKs keep these in 0..2^32-1.
-  return static_cast<std::uint32_t>(f.as<std::int64_t>());
-}
-
-}  // namespace
 
 void prepare_load(pqxx::connection_base& c) {
-  c.prepare("load_room", R"(
-    SELECT id, creator, name, description, language, persistent, public_room, change_subject,
-      allow_invites, allow_pm, members_only, moderated, password_protected, password,
-      max_users, whois,
-      'moderator' = ANY(presence_broadcast), 'participant' = ANY(presence_broadcast),
-      'visitor' = ANY(presence_broadcast),
-      'moderator' = ANY(get_member_list), 'participant' = ANY(get_member_list),
-      'visitor' = ANY(get_member_list),
-      history_length, enable_logging
-    FROM rooms WHERE jid = $1 AND destroyed_at IS NULL)");
+  c.prepare("load_room",
+            fmt::format("SELECT id, creator{} FROM rooms WHERE jid = $1 AND destroyed_at IS NULL",
+                        room_columns_select()));
   // XEP-0045 6.3: the service lists public rooms; only persistent ones outlive a restart,
   // and the partial unique index on live JIDs keeps this a scan of live rooms only.
   c.prepare("list_public_rooms", fmt::format(R"(
@@ -62,25 +47,7 @@ std::optional<muc::RoomSnapshot> load_room(pqxx::transaction_base& t, const std:
   s.room = room;
   const auto id = r[0].as<std::int64_t>();
   s.creator = r[1].as<std::string>();
-  muc::RoomConfig& c = s.config;
-  c.name = r[2].as<std::string>();
-  c.description = r[3].as<std::string>();
-  c.language = r[4].as<std::string>();
-  c.persistent = r[5].as<bool>();
-  c.public_room = r[6].as<bool>();
-  c.change_subject = r[7].as<bool>();
-  c.allow_invites = r[8].as<bool>();
-  c.allow_pm = parse_allow_pm(r[9].as<std::string>());
-  c.members_only = r[10].as<bool>();
-  c.moderated = r[11].as<bool>();
-  c.password_protected = r[12].as<bool>();
-  c.password = r[13].as<std::string>();
-  c.max_users = as_u32(r[14]);
-  c.whois = parse_whois(r[15].as<std::string>());
-  c.presence_broadcast = {r[16].as<bool>(), r[17].as<bool>(), r[18].as<bool>()};
-  c.get_member_list = {r[19].as<bool>(), r[20].as<bool>(), r[21].as<bool>()};
-  c.history_length = as_u32(r[22]);
-  c.enable_logging = r[23].as<bool>();
+  decode_room_columns(r, 2, s.config);
 
   for (const auto& a : t.exec_prepared("load_affiliations", id)) {
     auto affiliation = muc::parse_affiliation(a[1].as<std::string>());
@@ -98,8 +65,9 @@ std::optional<muc::RoomSnapshot> load_room(pqxx::transaction_base& t, const std:
     s.subject = subject[0][0].as<std::string>();
     s.subject_nick = subject[0][1].as<std::string>("");
   }
-  if (c.history_length > 0) {
-    auto history = t.exec_prepared("load_history", id, static_cast<std::int64_t>(c.history_length));
+  if (s.config.history_length > 0) {
+    auto history =
+        t.exec_prepared("load_history", id, static_cast<std::int64_t>(s.config.history_length));
     s.history.reserve(history.size());
     for (const auto& m : history) {
       s.history.push_back(

@@ -12,9 +12,8 @@
 namespace db::sql {
 namespace {
 
-// SQL for "the timestamptz of parameter $n", given as microseconds since the epoch.
 std::string ts(int n) {
-  return fmt::format("(timestamptz 'epoch' + ${}::bigint * interval '1 microsecond')", n);
+  return timestamp_param(n);
 }
 
 std::optional<std::string> nullable(const std::string& s) {
@@ -25,25 +24,7 @@ std::optional<std::string> nullable(const std::string& s) {
 void prepare_ops(pqxx::connection_base& c) {
   // Creates the row, or updates every configuration column of the live one. The creator
   // and created_at stay as first saved.
-  c.prepare("save_room", fmt::format(R"(
-    INSERT INTO rooms (jid, creator, created_at, updated_at, name, description, language,
-      persistent, public_room, change_subject, allow_invites, allow_pm, members_only,
-      moderated, password_protected, password, max_users, whois, presence_broadcast,
-      get_member_list, history_length, enable_logging)
-    VALUES ($1, $2, {0}, {0}, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-      $18::text[], $19::text[], $20, $21)
-    ON CONFLICT (jid) WHERE destroyed_at IS NULL DO UPDATE SET
-      updated_at = EXCLUDED.updated_at, name = EXCLUDED.name,
-      description = EXCLUDED.description, language = EXCLUDED.language,
-      persistent = EXCLUDED.persistent, public_room = EXCLUDED.public_room,
-      change_subject = EXCLUDED.change_subject, allow_invites = EXCLUDED.allow_invites,
-      allow_pm = EXCLUDED.allow_pm, members_only = EXCLUDED.members_only,
-      moderated = EXCLUDED.moderated, password_protected = EXCLUDED.password_protected,
-      password = EXCLUDED.password, max_users = EXCLUDED.max_users, whois = EXCLUDED.whois,
-      presence_broadcast = EXCLUDED.presence_broadcast,
-      get_member_list = EXCLUDED.get_member_list, history_length = EXCLUDED.history_length,
-      enable_logging = EXCLUDED.enable_logging)",
-                                     ts(3)));
+  c.prepare("save_room", save_room_sql());
   c.prepare("set_affiliation", fmt::format(R"(
     INSERT INTO affiliations (room_id, jid, affiliation, reason, granted_by, granted_at)
     SELECT id, $2, $3, $4, $5, {} FROM rooms WHERE jid = $1 AND destroyed_at IS NULL
@@ -101,14 +82,9 @@ struct Apply {
   pqxx::transaction_base& t;
 
   void operator()(const muc::SaveRoom& op) const {
-    const muc::RoomConfig& c = op.config;
-    t.exec_prepared("save_room", op.room, op.creator, to_micros(op.at), c.name, c.description,
-                    c.language, c.persistent, c.public_room, c.change_subject, c.allow_invites,
-                    std::string(to_text(c.allow_pm)), c.members_only, c.moderated,
-                    c.password_protected, c.password, static_cast<std::int64_t>(c.max_users),
-                    std::string(to_text(c.whois)), to_array(c.presence_broadcast),
-                    to_array(c.get_member_list), static_cast<std::int64_t>(c.history_length),
-                    c.enable_logging);
+    std::vector<std::string> values = room_column_values(op.config);
+    t.exec_prepared("save_room", op.room, op.creator, to_micros(op.at),
+                    pqxx::prepare::make_dynamic_params(values));
   }
 
   void operator()(const muc::SetAffiliation& op) const {

@@ -38,12 +38,15 @@ std::vector<muc::RoomListing> list_public_rooms(pqxx::transaction_base& t);
 std::int64_t to_micros(muc::StoreTime t);
 muc::StoreTime from_micros(std::int64_t us);
 
-// Text of the CHECK-constrained columns rooms.allow_pm and rooms.whois.
-std::string_view to_text(muc::AllowPm v);
-std::string_view to_text(muc::WhoIs v);
-muc::AllowPm parse_allow_pm(std::string_view text);  // throws OpError on unknown text
-muc::WhoIs parse_whois(std::string_view text);
-// A PostgreSQL text[] literal for a role set, e.g. "{moderator,participant}".
-std::string to_array(const muc::RoleSet& roles);
+// SQL for "the timestamptz of parameter $n", given as microseconds since the epoch.
+std::string timestamp_param(int n);
+
+// The configuration columns of table rooms, one per option descriptor (pg_room_columns.cpp).
+std::string save_room_sql();  // $1 jid, $2 creator, $3 time, then room_column_values
+std::vector<std::string> room_column_values(const muc::RoomConfig& config);
+std::string room_columns_select();  // ", name::text, ..." in descriptor order
+// Reads the columns of room_columns_select() from `row`, starting at index `first`. Throws
+// OpError when a value is not one its descriptor knows.
+void decode_room_columns(const pqxx::row& row, std::size_t first, muc::RoomConfig& config);
 
 }  // namespace db::sql

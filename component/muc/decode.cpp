@@ -130,6 +130,41 @@ std::optional<std::string> subject_change(const xml::Element& message) {
   return subject->text();
 }
 
+std::vector<FormField> decode_form_fields(const xml::Element& x) {
+  std::vector<FormField> out;
+  for (const xml::Element* f : x.children("field", ns::kData)) {
+    const std::string* var = f->attr("var");
+    if (var == nullptr) continue;
+    FormField field{*var, {}};
+    for (const xml::Element* v : f->children("value", ns::kData)) field.values.push_back(v->text());
+    out.push_back(std::move(field));
+  }
+  return out;
+}
+
+std::variant<OwnerSetIn, xmpp::StanzaError> decode_owner_set(const xml::Element& query) {
+  OwnerSetIn in;
+  if (const xml::Element* d = query.child("destroy", ns::kMucOwner)) {
+    in.kind = OwnerSetIn::Kind::destroy;
+    in.destroy.alternate = std::string(d->attr_or("jid"));
+    in.destroy.reason = d->child_text("reason", ns::kMucOwner);
+    in.destroy.password = d->child_text("password", ns::kMucOwner);
+    return in;
+  }
+  const xml::Element* form = query.child("x", ns::kData);
+  if (form == nullptr) return xmpp::StanzaError::bad_request("Expected a data form or <destroy/>");
+  std::string_view type = form->attr_or("type");
+  if (type == "cancel") {
+    in.kind = OwnerSetIn::Kind::cancel;
+    return in;
+  }
+  if (type != "submit") {
+    return xmpp::StanzaError::bad_request("The form must be of type submit or cancel");
+  }
+  in.fields = decode_form_fields(*form);
+  return in;
+}
+
 std::string error_condition(const xml::Element& stanza) {
   const xml::Element* err = stanza.child("error", stanza.ns());
   if (err == nullptr || err->elements().empty()) return {};

@@ -3,9 +3,11 @@
 #pragma once
 
 #include <optional>
+#include <variant>
 
 #include "muc/requests.hpp"
 #include "xml/element.hpp"
+#include "xmpp/stanza_error.hpp"
 
 namespace muc {
 
@@ -30,6 +32,13 @@ xml::Element message_body(const xml::Element& message, std::string_view room_jid
 // The defined condition of an error stanza (RFC 6120 8.3.2): the first child element of its
 // <error/>; empty when there is none.
 std::string error_condition(const xml::Element& stanza);
+
+// The fields of a jabber:x:data form (XEP-0004 3.2), in order; fields without a var (only
+// "fixed" ones may lack it) are left out.
+std::vector<FormField> decode_form_fields(const xml::Element& x);
+
+// A muc#owner <query/> of an iq set (XEP-0045 10.1, 10.2, 10.9).
+std::variant<OwnerSetIn, xmpp::StanzaError> decode_owner_set(const xml::Element& query);
 
 // A groupchat message is a subject change when it has <subject/> and no <body/> or <thread/>
 // (XEP-0045 8.1).

@@ -10,15 +10,23 @@ const std::vector<ProtocolSupport>& supported_protocols() {
        "Multi-User Chat",
        "1.35",
        "rooms, roles, affiliations, configuration, registration, invitations, voice requests",
-       {ns::kMuc}},
+       {ns::kMuc},
+       // 7.10 registration and 7.13 voice requests are served by every room.
+       {ns::kMuc, ns::kRegister, ns::kMucRequest}},
       {"XEP-0030",
        "Service Discovery",
        "2.5",
        "service, room and reserved-nick queries",
-       {ns::kDiscoInfo, ns::kDiscoItems}},
+       {ns::kDiscoInfo, ns::kDiscoItems},
+       {ns::kDiscoInfo}},
       {"XEP-0004", "Data Forms", "2.13", "room configuration, registration, voice requests", {}},
       {"XEP-0114", "Jabber Component Protocol", "1.6", "the link to the XMPP server", {}},
-      {"XEP-0199", "XMPP Ping", "2.0.1", "service and rooms answer pings", {ns::kPing}},
+      {"XEP-0199",
+       "XMPP Ping",
+       "2.0.1",
+       "service and rooms answer pings",
+       {ns::kPing},
+       {ns::kPing}},
       {"XEP-0203", "Delayed Delivery", "2.0", "history messages carry <delay/>", {}},
       {"XEP-0249", "Direct MUC Invitations", "1.2", "passed through as ordinary messages", {}},
   };
@@ -29,6 +37,14 @@ std::vector<std::string_view> service_features() {
   std::vector<std::string_view> out;
   for (const ProtocolSupport& p : supported_protocols()) {
     out.insert(out.end(), p.features.begin(), p.features.end());
+  }
+  return out;
+}
+
+std::vector<std::string_view> room_protocol_features() {
+  std::vector<std::string_view> out;
+  for (const ProtocolSupport& p : supported_protocols()) {
+    out.insert(out.end(), p.room_features.begin(), p.room_features.end());
   }
   return out;
 }

@@ -7,19 +7,15 @@
 #include <vector>
 
 #include "muc/admin_change.hpp"
+#include "muc/requests.hpp"
 #include "muc/room_config.hpp"
 
 namespace muc {
 
-struct DestroyRequest {
-  std::string reason;
-  std::string alternate;  // alternate venue JID
-  std::string password;
-};
-
 struct OwnerChange {
   xmpp::Jid actor;
-  enum class Kind { configure, cancel, destroy } kind = Kind::configure;
+  using Kind = OwnerSetIn::Kind;
+  Kind kind = Kind::configure;
   RoomConfig config;         // configure: the new configuration
   std::vector<int> codes;    // configure: 10.2.1 status codes to announce
   AdminChange affiliations;  // configure: roomowners / roomadmins list edits

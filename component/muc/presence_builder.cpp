@@ -2,6 +2,7 @@
 // (with or without the real JID) and shared by every recipient of that variant.
 #include <algorithm>
 
+#include "muc/privileges.hpp"
 #include "muc/room.hpp"
 #include "muc/room_internal.hpp"
 #include "xmpp/namespaces.hpp"
@@ -80,9 +81,7 @@ bool Room::crowded() const {
 }
 
 bool Room::sees_jids(const Occupant& viewer) const {
-  // XEP-0045 7.2.4 / 7.2.5: real JIDs go to everyone in a non-anonymous room, to
-  // moderators only in a semi-anonymous one.
-  return config_.whois == WhoIs::anyone || viewer.role == Role::moderator;
+  return sees_real_jids(Party{viewer.role, viewer.affiliation}, config_);
 }
 
 void Room::broadcast_presence(const Occupant& o, const PresenceSpec& spec, Effects& fx) const {

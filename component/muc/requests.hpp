@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "xml/element.hpp"
 #include "xmpp/jid.hpp"
@@ -51,6 +52,27 @@ struct PrivateMessageIn {
   xmpp::Jid from;
   std::string nick;
   xml::Element message;
+};
+
+// A submitted XEP-0004 field: its var and values, in order.
+struct FormField {
+  std::string var;
+  std::vector<std::string> values;
+};
+
+// XEP-0045 10.9: destroying a room.
+struct DestroyRequest {
+  std::string reason;
+  std::string alternate;  // alternate venue JID
+  std::string password;
+};
+
+// iq set of muc#owner (XEP-0045 10.1-10.2, 10.9): a configuration form submitted or
+// cancelled, or the room destroyed.
+struct OwnerSetIn {
+  enum class Kind { configure, cancel, destroy } kind = Kind::configure;
+  std::vector<FormField> fields;  // configure: the submitted form's fields
+  DestroyRequest destroy;         // destroy
 };
 
 // An error bounced back for a stanza we sent to an occupant (XEP-0045 18.1 "ghosts").

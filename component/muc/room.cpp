@@ -32,6 +32,15 @@ Affiliation Room::affiliation_of(const xmpp::Jid& jid) const {
   return it == affiliations_.end() ? Affiliation::none : it->second;
 }
 
+std::optional<xmpp::StanzaError> Room::hidden_from(const xmpp::Jid& who) const {
+  return check_locked_room(locked_, affiliation_of(who));
+}
+
+Party Room::party_of(const xmpp::Jid& from) const {
+  const Occupant* o = occupant_by_session(from);
+  return Party{o ? o->role : Role::none, affiliation_of(from)};
+}
+
 Occupant* Room::occupant_by_session(const xmpp::Jid& session) {
   auto it = nick_by_session_.find(session.str());
   if (it == nick_by_session_.end()) return nullptr;

@@ -16,6 +16,7 @@
 #include "muc/history.hpp"
 #include "muc/occupant.hpp"
 #include "muc/owner_change.hpp"
+#include "muc/privileges.hpp"
 #include "muc/requests.hpp"
 #include "muc/room_config.hpp"
 #include "muc/service_limits.hpp"
@@ -88,7 +89,7 @@ class Room {
   IqAnswer on_disco_info(const xmpp::Jid& from) const;
   IqAnswer on_owner_get(const xmpp::Jid& from) const;
   std::variant<OwnerChange, xmpp::StanzaError> decide_owner_set(const xmpp::Jid& from,
-                                                                const xml::Element& query) const;
+                                                                const OwnerSetIn& request) const;
   void apply_owner(const OwnerChange& change, Effects& fx);
 
   // muc#admin (XEP-0045 8.5, 9.2, 9.4, 9.5, 10.5, 10.8): read a role or affiliation list.
@@ -124,13 +125,15 @@ class Room {
                                const xml::Element& iq, Effects& fx);
 
   Affiliation affiliation_of(const xmpp::Jid& jid) const;
+  // XEP-0045 10.1.1: item-not-found for anyone but an owner while the room is locked.
+  std::optional<xmpp::StanzaError> hidden_from(const xmpp::Jid& who) const;
   // The bare JID that reserved `nick`, or empty.
   std::string reserved_by(const std::string& nick) const;
 
  private:
   struct Facts;
   Facts facts_for(const PresenceIn& p) const;
-  std::optional<xmpp::StanzaError> check_entry(const Facts& f, const PresenceIn& p) const;
+  std::optional<xmpp::StanzaError> check_entry(const Facts& f) const;
   void enter(const PresenceIn& p, Clock::time_point now, Effects& fx, bool creating);
   void send_join_sequence(const Occupant& o, const xmpp::Jid& session, const PresenceIn& p,
                           Clock::time_point now, Effects& fx, bool creating);
@@ -139,11 +142,11 @@ class Room {
   void remove_session(const xmpp::Jid& session, std::vector<int> codes,
                       const std::string& payload_xml, Effects& fx);
   void apply_subject(const SubjectChange& change, Effects& fx);
-  // The occupant behind `from` if it may speak in the room (an occupant with voice), or the
-  // error to answer (XEP-0045 7.4).
-  std::variant<const Occupant*, xmpp::StanzaError> speaker(const xmpp::Jid& from) const;
+  // `from` as the privilege table sees it: its role (none when not an occupant) and its
+  // effective affiliation.
+  Party party_of(const xmpp::Jid& from) const;
   void destroy(const DestroyRequest& request, Effects& fx);
-  std::optional<xmpp::StanzaError> decide_owner_lists(const xml::Element& form,
+  std::optional<xmpp::StanzaError> decide_owner_lists(const std::vector<FormField>& fields,
                                                       OwnerChange& change) const;
   void announce_config_change(const std::vector<int>& codes, Effects& fx);
   std::optional<xmpp::StanzaError> decide_role_item(const xmpp::Jid& from, const Occupant* actor,

@@ -1,5 +1,6 @@
 // Moderator and admin use cases through muc#admin (XEP-0045 8.2-8.5, 9.1-9.7, 10.3-10.8):
 // reading role and affiliation lists, and changing them, all or nothing.
+#include "muc/options/members_only.hpp"
 #include "muc/privileges.hpp"
 #include "muc/room.hpp"
 #include "muc/room_internal.hpp"
@@ -41,7 +42,7 @@ IqAnswer Room::on_admin_get(const xmpp::Jid& from, const xml::Element& query) co
     std::optional<Role> role = parse_role(*role_text);
     if (!role) return StanzaError::bad_request("Unknown role");
     if (auto e = check_role_list(actor, *role)) return *e;
-    bool jids = me != nullptr && sees_jids(*me);
+    bool jids = me != nullptr && sees_real_jids(actor, config_);
     for (const auto& [nick, o] : occupants_) {
       if (o.role != *role) continue;
       xml::Element& i = result.add("item", admin_ns);
@@ -54,11 +55,7 @@ IqAnswer Room::on_admin_get(const xmpp::Jid& from, const xml::Element& query) co
   if (const std::string* aff_text = item.attr("affiliation")) {
     std::optional<Affiliation> aff = parse_affiliation(*aff_text);
     if (!aff) return StanzaError::bad_request("Unknown affiliation");
-    const RoleSet& g = config_.get_member_list;
-    bool role_allowed = (actor.role == Role::moderator && g.moderator) ||
-                        (actor.role == Role::participant && g.participant) ||
-                        (actor.role == Role::visitor && g.visitor);
-    if (auto e = check_affiliation_list(actor, *aff, role_allowed)) return *e;
+    if (auto e = check_affiliation_list(actor, *aff, config_)) return *e;
     for (const auto& [jid, a] : affiliations_) {
       if (a != *aff) continue;
       result.add("item", admin_ns)
@@ -92,9 +89,7 @@ std::variant<AdminChange, StanzaError> Room::decide_admin_set(const xmpp::Jid& f
   // 10.7: after the whole batch the room must still have an owner.
   std::map<std::string, Affiliation> after = affiliations_;
   for (const AffiliationChange& c : change.affiliations) after[c.jid] = c.to;
-  bool owner_left = false;
-  for (const auto& [jid, a] : after) owner_left = owner_left || a == Affiliation::owner;
-  if (!owner_left) return StanzaError::conflict("The room must keep at least one owner");
+  if (auto e = check_keeps_owner(after)) return *e;
   return change;
 }
 
@@ -130,7 +125,7 @@ std::optional<StanzaError> Room::decide_affiliation_item(const xmpp::Jid& from,
   // The decision is on the target's effective affiliation: a service admin owns every room
   // whatever its list says, so an admin cannot ban one (ejabberd's can_change_ra agrees).
   if (auto e = check_affiliation_change(affiliation_of(from), affiliation_of(*jid), *to,
-                                        bare == from.bare_str(), false)) {
+                                        bare == from.bare_str())) {
     return e;
   }
   change.affiliations.push_back({bare, current, *to, item.child_text("reason", ns::kMucAdmin)});
@@ -184,7 +179,7 @@ void Room::apply_affiliation(const AffiliationChange& c, const AdminChange& chan
       remove_occupant(nick, {301}, Affiliation::outcast, children, fx);  // 9.1 ban
       continue;
     }
-    if (config_.members_only && c.to < Affiliation::member) {
+    if (!options::members_only_admits(config_, c.to)) {
       remove_occupant(nick, {321}, c.to, children, fx);  // 9.4 removed from members-only
       continue;
     }

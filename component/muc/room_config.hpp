@@ -1,6 +1,6 @@
-// Every room option and its default in one struct (XEP-0045 section 10.2 and the
-// muc#roomconfig FORM_TYPE of section 16.5.3). The form, its validation and the disco
-// features come from the descriptors in room_options.hpp, one per option.
+// Every room option's value and its default in one struct (XEP-0045 section 10.2 and the
+// muc#roomconfig FORM_TYPE of section 16.5.3). Everything else about an option (form field,
+// validation, disco features, entry check, column) is its descriptor's, in options/.
 #pragma once
 
 #include <cstdint>
@@ -38,6 +38,7 @@ struct RoomConfig {
   RoleSet get_member_list{true, true, false};
   std::uint32_t history_length = 20;  // messages kept for new occupants
   bool enable_logging = false;
+  bool allow_register = false;  // may users without affiliation register (and become members)?
 
   bool operator==(const RoomConfig&) const = default;
 };

@@ -1,4 +1,5 @@
 // Room disco#info (XEP-0045 6.4) with the muc#roominfo extended form.
+#include "muc/features.hpp"
 #include "muc/room.hpp"
 #include "muc/room_options.hpp"
 #include "xmpp/namespaces.hpp"
@@ -15,8 +16,7 @@ IqAnswer Room::on_disco_info(const xmpp::Jid&) const {
   auto feature = [&](std::string_view var) {
     q.add("feature", info_ns).set_attr("var", std::string(var));
   };
-  feature(ns::kMuc);
-  feature(ns::kDiscoInfo);
+  for (std::string_view f : room_protocol_features()) feature(f);
   for (std::string_view f : room_features(config_)) feature(f);
 
   xml::Element& x = q.add("x", data_ns);

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "muc/options/option.hpp"
 #include "muc/room.hpp"
 
 namespace muc {
@@ -24,14 +25,12 @@ struct Room::PresenceSpec {
   std::optional<Affiliation> removed_affiliation;  // item affiliation on an exit, if changed
 };
 
-// XEP-0045 7.2: the facts an entry decision is made from, computed once.
+// XEP-0045 7.2: the facts an entry decision is made from, computed once: those the room
+// options read (EntryFacts), and the nick's.
 struct Room::Facts {
-  Affiliation affiliation = Affiliation::none;
+  EntryFacts entry;
   bool nick_taken_by_other = false;
   bool nick_reserved_by_other = false;
-  bool same_user_same_nick = false;  // another session of this user already has this nick
-  bool full = false;
-  bool password_ok = true;
 };
 
 }  // namespace muc

@@ -27,15 +27,9 @@ std::string field_value(const xml::Element& form, std::string_view var) {
 
 std::variant<InviteChange, StanzaError> Room::decide_invite(const xmpp::Jid& from,
                                                             const xml::Element& x) const {
+  const Party party = party_of(from);
+  if (auto refused = check_invite(party, config_)) return *refused;
   const Occupant* inviter = occupant_by_session(from);
-  if (inviter == nullptr) return StanzaError::not_acceptable("Only occupants may invite");
-  Affiliation aff = affiliation_of(from);
-  // muc#roomconfig_allowinvites: occupants may invite; otherwise moderators only. In a
-  // members-only room only admins and owners may invite, since the invitee becomes a member.
-  bool may_invite = config_.allow_invites || inviter->role == Role::moderator;
-  if (config_.members_only && aff < Affiliation::admin && !config_.allow_invites)
-    may_invite = false;
-  if (!may_invite) return StanzaError::forbidden("You are not allowed to invite others here");
   InviteChange change;
   change.inviter = from;
   change.memberships.actor = from;
@@ -45,7 +39,7 @@ std::variant<InviteChange, StanzaError> Room::decide_invite(const xmpp::Jid& fro
     if (!to) return StanzaError::jid_malformed("The invitee's address is not a valid JID");
     change.invitations.push_back({to->str(), invite->child_text("reason", ns::kMucUser)});
     Affiliation current = affiliation_of(*to);
-    if (config_.members_only && aff >= Affiliation::admin && current == Affiliation::none) {
+    if (invitation_grants_membership(party.affiliation, current, config_)) {
       change.memberships.affiliations.push_back(
           {to->bare_str(), Affiliation::none, Affiliation::member, {}});
     }

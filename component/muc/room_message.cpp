@@ -14,25 +14,11 @@ std::string delay_stamp(Clock::time_point t) {
   return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::floor<std::chrono::seconds>(t));
 }
 
-std::variant<const Occupant*, StanzaError> Room::speaker(const xmpp::Jid& from) const {
-  if (destroyed_) return StanzaError::item_not_found();
-  const Occupant* o = occupant_by_session(from);
-  if (o == nullptr) {
-    // XEP-0045 7.4: only occupants may send to the room.
-    return StanzaError::not_acceptable("Only occupants are allowed to send messages to the room");
-  }
-  if (o->role == Role::visitor) {
-    // 7.4 / 8.4: a visitor in a moderated room has no voice (nor a say on the subject).
-    return StanzaError::forbidden("Visitors are not allowed to send messages in this room");
-  }
-  return o;
-}
-
 std::optional<StanzaError> Room::on_groupchat(const GroupchatIn& m, Clock::time_point now,
                                               Effects& fx) {
-  auto who = speaker(m.from);
-  if (auto* error = std::get_if<StanzaError>(&who)) return *error;
-  const Occupant* o = std::get<const Occupant*>(who);
+  if (destroyed_) return StanzaError::item_not_found();
+  if (auto refused = check_speak(party_of(m.from))) return refused;
+  const Occupant* o = occupant_by_session(m.from);
   xml::Element out = m.message;
   out.set_attr("from", occupant_jid(o->nick));
   out.set_attr("type", "groupchat");
@@ -61,13 +47,9 @@ std::optional<StanzaError> Room::on_groupchat(const GroupchatIn& m, Clock::time_
 std::variant<SubjectChange, StanzaError> Room::decide_subject(const xmpp::Jid& from,
                                                               std::string text,
                                                               std::string id) const {
-  auto who = speaker(from);
-  if (auto* error = std::get_if<StanzaError>(&who)) return *error;
-  const Occupant* o = std::get<const Occupant*>(who);
-  // XEP-0045 8.1: moderators, and participants where the room allows it.
-  if (o->role != Role::moderator && !config_.change_subject) {
-    return StanzaError::forbidden("You are not allowed to change the subject of this room");
-  }
+  if (destroyed_) return StanzaError::item_not_found();
+  if (auto refused = check_subject(party_of(from), config_)) return *refused;
+  const Occupant* o = occupant_by_session(from);
   return SubjectChange{from, o->nick, std::move(text), std::move(id)};
 }
 
@@ -103,30 +85,14 @@ std::shared_ptr<const xml::Prepared> Room::subject_message(std::string_view id) 
 
 std::optional<StanzaError> Room::on_private_message(const PrivateMessageIn& m, Effects& fx) {
   if (destroyed_) return StanzaError::item_not_found();
-  const Occupant* sender = occupant_by_session(m.from);
-  if (sender == nullptr) {
-    return StanzaError::not_acceptable("Only occupants may send private messages");  // 7.5
-  }
+  const Party party = party_of(m.from);
+  if (party.role == Role::none) return check_private_message(party, config_);
   auto target = occupants_.find(m.nick);
   if (target == occupants_.end()) {
     return StanzaError::item_not_found("No occupant has that nickname");
   }
-  bool allowed = false;
-  switch (config_.allow_pm) {
-    case AllowPm::anyone:
-      allowed = true;
-      break;
-    case AllowPm::participants:
-      allowed = sender->role >= Role::participant;
-      break;
-    case AllowPm::moderators:
-      allowed = sender->role == Role::moderator;
-      break;
-    case AllowPm::none:
-      allowed = false;
-      break;
-  }
-  if (!allowed) return StanzaError::forbidden("Private messages are not allowed in this room");
+  if (auto refused = check_private_message(party, config_)) return refused;
+  const Occupant* sender = occupant_by_session(m.from);
   // The recipient sees only the sender's occupant JID, never the real one; the empty
   // muc#user <x/> tells its client this came through a room (7.5).
   xml::Element out = m.message;

@@ -30,9 +30,7 @@ void add_jid_list(xml::Element& form, std::string_view var, std::string_view lab
 }  // namespace
 
 IqAnswer Room::on_owner_get(const xmpp::Jid& from) const {
-  if (affiliation_of(from) != Affiliation::owner) {
-    return StanzaError::forbidden("Only owners may configure the room");  // 10.2
-  }
+  if (auto refused = check_owner_action(affiliation_of(from))) return *refused;
   xml::Element query("query", std::string(ns::kMucOwner));
   xml::Element& form = query.add(config_form(config_));
   add_jid_list(form, kAdminsField, "Room admins", affiliations_, Affiliation::admin);
@@ -41,37 +39,25 @@ IqAnswer Room::on_owner_get(const xmpp::Jid& from) const {
 }
 
 std::variant<OwnerChange, StanzaError> Room::decide_owner_set(const xmpp::Jid& from,
-                                                              const xml::Element& query) const {
-  if (affiliation_of(from) != Affiliation::owner) {
-    return StanzaError::forbidden("Only owners may configure or destroy the room");
-  }
+                                                              const OwnerSetIn& request) const {
+  if (auto refused = check_owner_action(affiliation_of(from))) return *refused;
   OwnerChange change;
   change.actor = from;
-  if (const xml::Element* d = query.child("destroy", ns::kMucOwner)) {
-    change.kind = OwnerChange::Kind::destroy;
-    change.destroy.alternate = std::string(d->attr_or("jid"));
-    change.destroy.reason = d->child_text("reason", ns::kMucOwner);
-    change.destroy.password = d->child_text("password", ns::kMucOwner);
+  change.kind = request.kind;
+  if (request.kind == OwnerSetIn::Kind::destroy) {
+    change.destroy = request.destroy;
     return change;
   }
-  const xml::Element* form = query.child("x", ns::kData);
-  if (form == nullptr) return StanzaError::bad_request("Expected a data form or <destroy/>");
-  std::string_view type = form->attr_or("type");
-  if (type == "cancel") {
-    change.kind = OwnerChange::Kind::cancel;
-    return change;
-  }
-  if (type != "submit")
-    return StanzaError::bad_request("The form must be of type submit or cancel");
-  std::optional<RoomConfig> next = apply_config_form(config_, *form);
-  if (!next) return StanzaError::bad_request("A field of the form has an invalid value");
-  change.config = std::move(*next);
+  if (request.kind == OwnerSetIn::Kind::cancel) return change;
+  auto next = apply_config_form(config_, request.fields);
+  if (auto* refused = std::get_if<StanzaError>(&next)) return *refused;
+  change.config = std::get<RoomConfig>(std::move(next));
   change.codes = config_change_codes(config_, change.config);
-  if (auto e = decide_owner_lists(*form, change)) return *e;
+  if (auto e = decide_owner_lists(request.fields, change)) return *e;
   return change;
 }
 
-std::optional<StanzaError> Room::decide_owner_lists(const xml::Element& form,
+std::optional<StanzaError> Room::decide_owner_lists(const std::vector<FormField>& fields,
                                                     OwnerChange& change) const {
   // 10.2: roomowners / roomadmins carry the full lists; whoever is missing loses the
   // affiliation (to none), whoever is new gains it.
@@ -79,14 +65,14 @@ std::optional<StanzaError> Room::decide_owner_lists(const xml::Element& form,
   std::map<std::string, Affiliation> after = affiliations_;
   for (auto [var, which] :
        {std::pair{kOwnersField, Affiliation::owner}, std::pair{kAdminsField, Affiliation::admin}}) {
-    const xml::Element* field = nullptr;
-    for (const xml::Element* f : form.children("field", ns::kData)) {
-      if (f->attr_or("var") == var) field = f;
+    const FormField* field = nullptr;
+    for (const FormField& f : fields) {
+      if (f.var == var) field = &f;
     }
     if (field == nullptr) continue;
     std::vector<std::string> listed;
-    for (const xml::Element* v : field->children("value", ns::kData)) {
-      std::optional<xmpp::Jid> j = xmpp::Jid::parse(v->text());
+    for (const std::string& v : field->values) {
+      std::optional<xmpp::Jid> j = xmpp::Jid::parse(v);
       if (!j) return StanzaError::jid_malformed("The " + std::string(var) + " list has a bad JID");
       listed.push_back(j->bare_str());
     }
@@ -96,14 +82,11 @@ std::optional<StanzaError> Room::decide_owner_lists(const xml::Element& form,
     }
     for (const std::string& jid : listed) after[jid] = which;
   }
-  bool owner_left = false;
   for (const auto& [jid, a] : after) {
-    owner_left = owner_left || a == Affiliation::owner;
     Affiliation before = affiliations_.count(jid) ? affiliations_.at(jid) : Affiliation::none;
     if (a != before) change.affiliations.affiliations.push_back({jid, before, a, {}});
   }
-  if (!owner_left) return StanzaError::conflict("The room must keep at least one owner");
-  return std::nullopt;
+  return check_keeps_owner(after);
 }
 
 void Room::apply_owner(const OwnerChange& change, Effects& fx) {
@@ -119,7 +102,7 @@ void Room::apply_owner(const OwnerChange& change, Effects& fx) {
     case OwnerChange::Kind::configure:
       break;
   }
-  bool became_members_only = !config_.members_only && change.config.members_only;
+  std::vector<Eviction> evictions = config_evictions(config_, change.config);
   // 10.1.3: the initial configuration creates the room; there is nothing to announce yet.
   bool initial = locked_;
   config_ = change.config;
@@ -128,14 +111,14 @@ void Room::apply_owner(const OwnerChange& change, Effects& fx) {
   // room now opens.
   locked_ = false;
   apply_admin(change.affiliations, fx);
-  if (became_members_only) {
-    // 10.2: a room turned members-only removes every non-member, with 322.
+  for (const Eviction& e : evictions) {
+    // 10.2: e.g. a room turned members-only removes every non-member, with 322.
     std::vector<std::string> outsiders;
     for (const auto& [nick, o] : occupants_) {
-      if (o.affiliation < Affiliation::member) outsiders.push_back(nick);
+      if (o.affiliation < e.below) outsiders.push_back(nick);
     }
     for (const std::string& nick : outsiders) {
-      remove_occupant(nick, {322}, Affiliation::none, {}, fx);
+      remove_occupant(nick, {e.code}, Affiliation::none, {}, fx);
     }
   }
   if (!change.codes.empty() && !initial) announce_config_change(change.codes, fx);

@@ -1,8 +1,10 @@
 // Entering, presence updates, nick changes and leaving (XEP-0045 7.2 to 7.7 and 18.1).
 #include <algorithm>
 
+#include "muc/privileges.hpp"
 #include "muc/room.hpp"
 #include "muc/room_internal.hpp"
+#include "muc/room_options.hpp"
 #include "xmpp/namespaces.hpp"
 
 namespace muc {
@@ -34,48 +36,34 @@ bool means_gone(std::string_view condition) {
 
 Room::Facts Room::facts_for(const PresenceIn& p) const {
   Facts f;
-  f.affiliation = affiliation_of(p.from);
+  f.entry.affiliation = affiliation_of(p.from);
+  f.entry.occupants = occupants_.size();
+  f.entry.password = &p.password;
   auto it = occupants_.find(p.nick);
   if (it != occupants_.end()) {
     if (it->second.bare == p.from.bare()) {
-      f.same_user_same_nick = true;
+      f.entry.joins_own_occupant = true;
     } else {
       f.nick_taken_by_other = true;
     }
   }
   std::string holder = reserved_by(p.nick);
   f.nick_reserved_by_other = !holder.empty() && holder != p.from.bare_str();
-  f.full = config_.max_users != 0 && occupants_.size() >= config_.max_users;
-  f.password_ok = !config_.password_protected || (p.password && *p.password == config_.password);
   return f;
 }
 
-std::optional<StanzaError> Room::check_entry(const Facts& f, const PresenceIn&) const {
-  // The order of checks is ours (the XEP lists the errors, not their order); the first
-  // failure wins. XEP-0045 7.2.6 to 7.2.9 list the errors.
-  bool privileged = f.affiliation >= Affiliation::admin;
-  if (locked_ && f.affiliation != Affiliation::owner) {
-    // XEP-0045 10.1.1: a locked room does not exist for anyone but its owner.
-    return StanzaError::item_not_found("This room is locked until its owner configures it");
-  }
-  if (f.affiliation == Affiliation::outcast) {
-    return StanzaError::forbidden("You are banned from this room");  // 7.2.7
-  }
-  if (config_.members_only && f.affiliation < Affiliation::member) {
-    return StanzaError::registration_required("This room is members-only");  // 7.2.6
-  }
-  if (!f.password_ok) {
-    return StanzaError::not_authorized("A password is required to enter this room");  // 7.2.5
-  }
+std::optional<StanzaError> Room::check_entry(const Facts& f) const {
+  // The XEP lists the errors of 7.2.6 to 7.2.9, not their order; ours: the first failure
+  // wins, privileges first (locked, banned), then each option's check in the options'
+  // order (members-only, password, full), then the nick.
+  if (auto e = check_locked_room(locked_, f.entry.affiliation)) return e;
+  if (auto e = check_enter(f.entry.affiliation)) return e;
+  if (auto e = option_refusal(config_, f.entry)) return e;
   if (f.nick_taken_by_other) {
     return StanzaError::conflict("That nickname is already in use");  // 7.2.8
   }
   if (f.nick_reserved_by_other) {
     return StanzaError::conflict("That nickname is reserved by another user");  // 7.2.8
-  }
-  // 7.2.9: admins and owners may enter a full room.
-  if (f.full && !f.same_user_same_nick && !privileged) {
-    return StanzaError{"wait", "service-unavailable", "This room is full"};
   }
   return std::nullopt;
 }
@@ -93,10 +81,8 @@ std::optional<StanzaError> Room::on_presence(const PresenceIn& p, Clock::time_po
     }
     return std::nullopt;
   }
-  if (locked_ && affiliation_of(p.from) != Affiliation::owner) {
-    // 10.1.1: a locked room does not exist for anyone but its owner, whatever is sent.
-    return StanzaError::item_not_found("This room is locked until its owner configures it");
-  }
+  // 10.1.1: a locked room does not exist for anyone but its owner, whatever is sent.
+  if (auto e = hidden_from(p.from)) return e;
   if (!p.has_muc_x) {
     // XEP-0045 7.2.1 (since 1.32): presence without <x/> from a non-occupant does not
     // enter; tell the client it is not in the room (110 + 307 + 333).
@@ -111,8 +97,7 @@ std::optional<StanzaError> Room::on_presence(const PresenceIn& p, Clock::time_po
     fx.send(build_presence(ghost, spec, true, &p.from), p.from.str());
     return std::nullopt;
   }
-  Facts f = facts_for(p);
-  if (auto error = check_entry(f, p)) return error;
+  if (auto error = check_entry(facts_for(p))) return error;
   enter(p, now, fx, creating);
   return std::nullopt;
 }

@@ -1,4 +1,5 @@
 // Nickname registration (XEP-0045 7.10) and the reserved-nick query (7.12).
+#include "muc/privileges.hpp"
 #include "muc/room.hpp"
 #include "muc/room_internal.hpp"
 #include "xmpp/namespaces.hpp"
@@ -19,6 +20,8 @@ std::string Room::reserved_by(const std::string& nick) const {
 }
 
 IqAnswer Room::on_register_get(const xmpp::Jid& from) const {
+  // 7.10: whoever may not register is told so on asking for the form already.
+  if (auto refused = check_registration(affiliation_of(from), config_)) return *refused;
   const std::string reg_ns(ns::kRegister);
   const std::string data_ns(ns::kData);
   xml::Element q("query", reg_ns);
@@ -47,11 +50,7 @@ IqAnswer Room::on_register_get(const xmpp::Jid& from) const {
 std::variant<RegistrationChange, StanzaError> Room::decide_register(
     const xmpp::Jid& from, const xml::Element& query) const {
   Affiliation aff = affiliation_of(from);
-  if (aff == Affiliation::outcast) return StanzaError::forbidden("You are banned from this room");
-  if (config_.members_only && aff < Affiliation::member) {
-    // 7.10: a members-only room takes registrations from its members only.
-    return StanzaError::not_allowed("Only members may register in this room");
-  }
+  if (auto refused = check_registration(aff, config_)) return *refused;
   RegistrationChange change;
   change.jid = from.bare_str();
   if (query.child("remove", ns::kRegister) != nullptr) return change;  // release the nick

@@ -187,8 +187,12 @@ void Service::handle_message(Slot& slot, const xml::Element& s, const Jid& from,
     if (room != nullptr) room->on_bounce(BounceIn{from, error_condition(s)}, fx);
     return;
   }
-  if (room == nullptr || (room->locked() && room->affiliation_of(from) != Affiliation::owner)) {
+  if (room == nullptr) {
     reply_error(s, StanzaError::item_not_found("No such room"), fx);
+    return;
+  }
+  if (auto hidden = room->hidden_from(from)) {
+    reply_error(s, *hidden, fx);
     return;
   }
   std::optional<StanzaError> error;

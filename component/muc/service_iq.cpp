@@ -83,7 +83,7 @@ IqAnswer Service::answer_iq(Slot* slot, const xml::Element& iq, const xml::Eleme
   if (!slot->room) return StanzaError::item_not_found("No such room");
   Room& room = *slot->room;
   if (to.has_resource()) {
-    if (room.locked()) return StanzaError::item_not_found("No such room");
+    if (auto hidden = room.hidden_from(from)) return *hidden;
     if (auto error = room.on_occupant_iq(from, to.resource(), iq, fx)) return *error;
     return Later{};
   }
@@ -135,8 +135,7 @@ IqAnswer Service::room_iq(Slot& slot, const xml::Element& iq, const xml::Element
                           const Jid& from, Clock::time_point now, Effects& fx) {
   Room& room = *slot.room;
   std::string_view type = iq.attr_or("type");
-  bool owner = room.affiliation_of(from) == Affiliation::owner;
-  if (room.locked() && !owner) return StanzaError::item_not_found("No such room");
+  if (auto hidden = room.hidden_from(from)) return *hidden;
   auto submitted = [&](auto decided) -> IqAnswer {
     if (auto* error = std::get_if<StanzaError>(&decided)) return *error;
     using ChangeType = std::variant_alternative_t<0, decltype(decided)>;
@@ -157,7 +156,9 @@ IqAnswer Service::room_iq(Slot& slot, const xml::Element& iq, const xml::Element
   }
   if (payload.is("query", ns::kMucOwner)) {
     if (type == "get") return room.on_owner_get(from);
-    return submitted(room.decide_owner_set(from, payload));
+    auto request = decode_owner_set(payload);
+    if (auto* malformed = std::get_if<StanzaError>(&request)) return *malformed;
+    return submitted(room.decide_owner_set(from, std::get<OwnerSetIn>(request)));
   }
   if (payload.is("query", ns::kRegister)) {
     if (type == "get") return room.on_register_get(from);

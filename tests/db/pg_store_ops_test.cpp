@@ -58,6 +58,7 @@ TEST_F(PgStoreOpsTest, SaveRoomKeepsEveryConfigurationField) {
   c.get_member_list = {false, false, false};
   c.history_length = 7;
   c.enable_logging = true;
+  c.allow_register = true;
   ASSERT_TRUE(commit(kRoom, {muc::SaveRoom{kRoom, "alice@example.org", c, at(0)}}));
 
   auto [found, ok] = load(kRoom);

@@ -28,3 +28,18 @@ async def test_service_disco_items_lists_public_rooms_only(muc):
     jids = {i.get("jid") for i in query.findall(q(NS_DISCO_ITEMS, "item"))}
     assert public in jids, reply
     assert hidden not in jids, reply
+
+
+async def test_room_disco_info_lists_the_features_the_room_serves(muc):
+    # XEP-0045 6.4: the protocols the room answers (registration 7.10, voice requests 7.13,
+    # XEP-0199 ping) and the muc_* features of its configuration, which clients read to
+    # decide what to offer.
+    room, (alice,) = await muc.occupied_room("alice")
+    reply = await alice.disco_info(room)
+    assert reply.type == "result", reply
+    query = reply.child(NS_DISCO_INFO, "query")
+    features = [f.get("var") for f in query.findall(q(NS_DISCO_INFO, "feature"))]
+    assert features == [NS_MUC, "jabber:iq:register", "http://jabber.org/protocol/muc#request",
+                        NS_DISCO_INFO, "urn:xmpp:ping", "muc_temporary", "muc_public",
+                        "muc_open", "muc_unmoderated", "muc_unsecured",
+                        "muc_semianonymous"], reply

@@ -193,62 +193,93 @@ struct AffiliationCase {
   Affiliation from;
   Affiliation to;
   bool self;
-  bool last_owner;
   const char* expected;
 };
 
 const AffiliationCase kAffiliationCases[] = {
-    {"MemberCannotBan", A::member, A::none, A::outcast, false, false, "auth/forbidden"},
-    {"NoneCannotGrantMembership", A::none, A::none, A::member, false, false, "auth/forbidden"},
-    {"AdminBansNone", A::admin, A::none, A::outcast, false, false, "ok"},
-    {"AdminBansMember", A::admin, A::member, A::outcast, false, false, "ok"},
-    {"AdminGrantsMembership", A::admin, A::none, A::member, false, false, "ok"},
-    {"AdminRevokesMembership", A::admin, A::member, A::none, false, false, "ok"},
-    {"AdminUnbans", A::admin, A::outcast, A::none, false, false, "ok"},
-    {"AdminCannotBanOwner", A::admin, A::owner, A::outcast, false, false, "cancel/not-allowed"},
-    {"AdminCannotBanAdmin", A::admin, A::admin, A::outcast, false, false, "cancel/not-allowed"},
-    {"AdminCannotDemoteAdmin", A::admin, A::admin, A::member, false, false, "cancel/not-allowed"},
-    {"AdminCannotGrantAdmin", A::admin, A::member, A::admin, false, false, "auth/forbidden"},
-    {"AdminCannotGrantOwner", A::admin, A::none, A::owner, false, false, "auth/forbidden"},
-    {"OwnerGrantsAdmin", A::owner, A::member, A::admin, false, false, "ok"},
-    {"OwnerGrantsOwner", A::owner, A::none, A::owner, false, false, "ok"},
-    {"OwnerRevokesAdmin", A::owner, A::admin, A::member, false, false, "ok"},
-    {"OwnerBansOtherOwner", A::owner, A::owner, A::outcast, false, false, "ok"},
-    {"NobodyBansThemself", A::owner, A::owner, A::outcast, true, false, "cancel/conflict"},
-    {"LastOwnerCannotStepDown", A::owner, A::owner, A::admin, true, true, "cancel/conflict"},
-    {"LastOwnerCannotBeRemoved", A::owner, A::owner, A::none, false, true, "cancel/conflict"},
-    {"OwnerStepsDownWhenAnotherRemains", A::owner, A::owner, A::member, true, false, "ok"},
+    {"MemberCannotBan", A::member, A::none, A::outcast, false, "auth/forbidden"},
+    {"NoneCannotGrantMembership", A::none, A::none, A::member, false, "auth/forbidden"},
+    {"AdminBansNone", A::admin, A::none, A::outcast, false, "ok"},
+    {"AdminBansMember", A::admin, A::member, A::outcast, false, "ok"},
+    {"AdminGrantsMembership", A::admin, A::none, A::member, false, "ok"},
+    {"AdminRevokesMembership", A::admin, A::member, A::none, false, "ok"},
+    {"AdminUnbans", A::admin, A::outcast, A::none, false, "ok"},
+    {"AdminCannotBanOwner", A::admin, A::owner, A::outcast, false, "cancel/not-allowed"},
+    {"AdminCannotBanAdmin", A::admin, A::admin, A::outcast, false, "cancel/not-allowed"},
+    {"AdminCannotDemoteAdmin", A::admin, A::admin, A::member, false, "cancel/not-allowed"},
+    {"AdminCannotGrantAdmin", A::admin, A::member, A::admin, false, "auth/forbidden"},
+    {"AdminCannotGrantOwner", A::admin, A::none, A::owner, false, "auth/forbidden"},
+    {"OwnerGrantsAdmin", A::owner, A::member, A::admin, false, "ok"},
+    {"OwnerGrantsOwner", A::owner, A::none, A::owner, false, "ok"},
+    {"OwnerRevokesAdmin", A::owner, A::admin, A::member, false, "ok"},
+    {"OwnerBansOtherOwner", A::owner, A::owner, A::outcast, false, "ok"},
+    {"NobodyBansThemself", A::owner, A::owner, A::outcast, true, "cancel/conflict"},
+    {"OwnerStepsDown", A::owner, A::owner, A::member, true, "ok"},
 };
 
 class AffiliationChange : public ::testing::TestWithParam<AffiliationCase> {};
 
 TEST_P(AffiliationChange, FollowsSection5) {
   const AffiliationCase& c = GetParam();
-  EXPECT_EQ(outcome(check_affiliation_change(c.actor, c.from, c.to, c.self, c.last_owner)),
-            c.expected)
-      << c.rule;
+  EXPECT_EQ(outcome(check_affiliation_change(c.actor, c.from, c.to, c.self)), c.expected) << c.rule;
 }
 
 INSTANTIATE_TEST_SUITE_P(Xep0045, AffiliationChange, ::testing::ValuesIn(kAffiliationCases),
                          [](const auto& param_info) { return std::string(param_info.param.rule); });
 
-TEST(Lists, MemberListFollowsGetMemberList) {
-  EXPECT_EQ(outcome(check_affiliation_list({R::participant, A::none}, A::member, true)), "ok");
-  EXPECT_EQ(outcome(check_affiliation_list({R::participant, A::member}, A::member, false)),
+TEST(LastOwner, RoomWithoutOwnerIsRefusedWithConflict) {
+  EXPECT_EQ(outcome(check_keeps_owner({{"a@x", A::admin}, {"b@x", A::member}})), "cancel/conflict");
+  EXPECT_EQ(outcome(check_keeps_owner({})), "cancel/conflict");
+}
+
+TEST(LastOwner, RoomKeepingAnOwnerIsAccepted) {
+  EXPECT_EQ(outcome(check_keeps_owner({{"a@x", A::none}, {"b@x", A::owner}})), "ok");
+}
+
+RoomConfig semi_anonymous() {
+  return RoomConfig{};
+}
+RoomConfig non_anonymous() {
+  RoomConfig c;
+  c.whois = WhoIs::anyone;
+  return c;
+}
+
+TEST(Lists, MemberListFollowsGetMemberListInNonAnonymousRooms) {
+  RoomConfig c = non_anonymous();
+  EXPECT_EQ(outcome(check_affiliation_list({R::participant, A::none}, A::member, c)), "ok");
+  c.get_member_list = {true, false, false};
+  EXPECT_EQ(outcome(check_affiliation_list({R::participant, A::member}, A::member, c)),
             "auth/forbidden");
-  EXPECT_EQ(outcome(check_affiliation_list({R::moderator, A::admin}, A::member, false)), "ok");
+  EXPECT_EQ(outcome(check_affiliation_list({R::moderator, A::none}, A::member, c)), "ok");
+}
+
+TEST(Lists, MemberListIsNotServedToParticipantsOfSemiAnonymousRooms) {
+  // XEP-0045 5.2.1, the note to the table: the list holds bare JIDs.
+  RoomConfig c = semi_anonymous();
+  EXPECT_EQ(outcome(check_affiliation_list({R::participant, A::member}, A::member, c)),
+            "auth/forbidden");
+  EXPECT_EQ(outcome(check_affiliation_list({R::moderator, A::none}, A::member, c)), "ok");
+}
+
+TEST(Lists, AdminsReadTheMemberListWhateverGetMemberListSays) {
+  RoomConfig c = semi_anonymous();
+  c.get_member_list = {false, false, false};
+  EXPECT_EQ(outcome(check_affiliation_list({R::none, A::admin}, A::member, c)), "ok");
 }
 
 TEST(Lists, BanListIsForAdmins) {
-  EXPECT_EQ(outcome(check_affiliation_list({R::moderator, A::member}, A::outcast, true)),
+  RoomConfig c = non_anonymous();
+  EXPECT_EQ(outcome(check_affiliation_list({R::moderator, A::member}, A::outcast, c)),
             "auth/forbidden");
-  EXPECT_EQ(outcome(check_affiliation_list({R::moderator, A::admin}, A::outcast, false)), "ok");
+  EXPECT_EQ(outcome(check_affiliation_list({R::moderator, A::admin}, A::outcast, c)), "ok");
 }
 
 TEST(Lists, AdminAndOwnerListsAreForOwners) {
-  EXPECT_EQ(outcome(check_affiliation_list({R::moderator, A::admin}, A::admin, true)),
+  RoomConfig c = non_anonymous();
+  EXPECT_EQ(outcome(check_affiliation_list({R::moderator, A::admin}, A::admin, c)),
             "auth/forbidden");
-  EXPECT_EQ(outcome(check_affiliation_list({R::moderator, A::owner}, A::owner, false)), "ok");
+  EXPECT_EQ(outcome(check_affiliation_list({R::moderator, A::owner}, A::owner, c)), "ok");
 }
 
 TEST(Lists, VoiceListIsForModeratorsAndModeratorListForAdmins) {
@@ -257,6 +288,136 @@ TEST(Lists, VoiceListIsForModeratorsAndModeratorListForAdmins) {
   EXPECT_EQ(outcome(check_role_list({R::moderator, A::none}, R::participant)), "ok");
   EXPECT_EQ(outcome(check_role_list({R::moderator, A::member}, R::moderator)), "auth/forbidden");
   EXPECT_EQ(outcome(check_role_list({R::moderator, A::admin}, R::moderator)), "ok");
+}
+
+TEST(Locked, LockedRoomIsInvisibleToAllButOwners) {
+  EXPECT_EQ(outcome(check_locked_room(true, A::admin)), "cancel/item-not-found");
+  EXPECT_EQ(outcome(check_locked_room(true, A::none)), "cancel/item-not-found");
+  EXPECT_EQ(outcome(check_locked_room(true, A::owner)), "ok");
+  EXPECT_EQ(outcome(check_locked_room(false, A::none)), "ok");
+}
+
+TEST(Enter, OutcastNeverEnters) {
+  EXPECT_EQ(outcome(check_enter(A::outcast)), "auth/forbidden");
+  EXPECT_EQ(outcome(check_enter(A::none)), "ok");
+}
+
+TEST(Enter, AdminsAndOwnersMayEnterAFullRoom) {
+  EXPECT_TRUE(may_exceed_max_users(A::admin));
+  EXPECT_TRUE(may_exceed_max_users(A::owner));
+  EXPECT_FALSE(may_exceed_max_users(A::member));
+}
+
+TEST(Owner, OnlyOwnersConfigureOrDestroy) {
+  EXPECT_EQ(outcome(check_owner_action(A::admin)), "auth/forbidden");
+  EXPECT_EQ(outcome(check_owner_action(A::owner)), "ok");
+}
+
+TEST(Speak, VisitorCannotSpeak) {
+  EXPECT_EQ(outcome(check_speak({R::visitor, A::none})), "auth/forbidden");
+}
+
+TEST(Speak, NonOccupantCannotSpeak) {
+  EXPECT_EQ(outcome(check_speak({R::none, A::owner})), "modify/not-acceptable");
+}
+
+TEST(Speak, ParticipantSpeaks) {
+  EXPECT_EQ(outcome(check_speak({R::participant, A::none})), "ok");
+}
+
+TEST(Subject, ParticipantChangesSubjectOnlyWhereAllowed) {
+  RoomConfig c;
+  EXPECT_EQ(outcome(check_subject({R::participant, A::member}, c)), "auth/forbidden");
+  c.change_subject = true;
+  EXPECT_EQ(outcome(check_subject({R::participant, A::none}, c)), "ok");
+}
+
+TEST(Subject, ModeratorAlwaysChangesSubject) {
+  EXPECT_EQ(outcome(check_subject({R::moderator, A::none}, RoomConfig{})), "ok");
+}
+
+TEST(Subject, VisitorNeverChangesSubject) {
+  RoomConfig c;
+  c.change_subject = true;
+  EXPECT_EQ(outcome(check_subject({R::visitor, A::member}, c)), "auth/forbidden");
+}
+
+TEST(PrivateMessages, FollowAllowPm) {
+  RoomConfig c;
+  c.allow_pm = AllowPm::participants;
+  EXPECT_EQ(outcome(check_private_message({R::visitor, A::none}, c)), "auth/forbidden");
+  EXPECT_EQ(outcome(check_private_message({R::participant, A::none}, c)), "ok");
+  c.allow_pm = AllowPm::moderators;
+  EXPECT_EQ(outcome(check_private_message({R::participant, A::admin}, c)), "auth/forbidden");
+  EXPECT_EQ(outcome(check_private_message({R::moderator, A::none}, c)), "ok");
+  c.allow_pm = AllowPm::none;
+  EXPECT_EQ(outcome(check_private_message({R::moderator, A::owner}, c)), "auth/forbidden");
+}
+
+TEST(PrivateMessages, NonOccupantCannotSendThem) {
+  EXPECT_EQ(outcome(check_private_message({R::none, A::owner}, RoomConfig{})),
+            "modify/not-acceptable");
+}
+
+TEST(Invite, ParticipantInvitesOnlyWhereAllowed) {
+  RoomConfig c;
+  EXPECT_EQ(outcome(check_invite({R::participant, A::none}, c)), "auth/forbidden");
+  c.allow_invites = true;
+  EXPECT_EQ(outcome(check_invite({R::participant, A::none}, c)), "ok");
+}
+
+TEST(Invite, ModeratorInvites) {
+  EXPECT_EQ(outcome(check_invite({R::moderator, A::none}, RoomConfig{})), "ok");
+}
+
+TEST(Invite, MembersOnlyRoomWithoutInvitesTakesThemFromAdminsOnly) {
+  RoomConfig c;
+  c.members_only = true;
+  EXPECT_EQ(outcome(check_invite({R::moderator, A::member}, c)), "auth/forbidden");
+  EXPECT_EQ(outcome(check_invite({R::moderator, A::admin}, c)), "ok");
+}
+
+TEST(Invite, AdminInvitationMakesAMemberOfAMembersOnlyRoom) {
+  RoomConfig c;
+  c.members_only = true;
+  EXPECT_TRUE(invitation_grants_membership(A::admin, A::none, c));
+  EXPECT_FALSE(invitation_grants_membership(A::member, A::none, c));
+  EXPECT_FALSE(invitation_grants_membership(A::admin, A::outcast, c));
+  c.members_only = false;
+  EXPECT_FALSE(invitation_grants_membership(A::owner, A::none, c));
+}
+
+TEST(Registration, UnaffiliatedUserCannotRegisterByDefault) {
+  EXPECT_EQ(outcome(check_registration(A::none, RoomConfig{})), "auth/registration-required");
+}
+
+TEST(Registration, UnaffiliatedUserRegistersWhereTheRoomAllows) {
+  RoomConfig c;
+  c.allow_register = true;
+  EXPECT_EQ(outcome(check_registration(A::none, c)), "ok");
+  c.members_only = true;
+  EXPECT_EQ(outcome(check_registration(A::none, c)), "auth/registration-required");
+}
+
+TEST(Registration, MemberReservesItsNick) {
+  RoomConfig c;
+  c.members_only = true;
+  EXPECT_EQ(outcome(check_registration(A::member, c)), "ok");
+}
+
+TEST(Registration, OutcastNeverRegisters) {
+  RoomConfig c;
+  c.allow_register = true;
+  EXPECT_EQ(outcome(check_registration(A::outcast, c)), "auth/forbidden");
+}
+
+TEST(RealJids, ModeratorsSeeThemInSemiAnonymousRooms) {
+  EXPECT_TRUE(sees_real_jids({R::moderator, A::none}, semi_anonymous()));
+  EXPECT_FALSE(sees_real_jids({R::participant, A::owner}, semi_anonymous()));
+}
+
+TEST(RealJids, EveryoneSeesThemInNonAnonymousRooms) {
+  EXPECT_TRUE(sees_real_jids({R::visitor, A::none}, non_anonymous()));
 }
 
 }  // namespace

@@ -82,6 +82,7 @@ TEST(Registration, GivesMembershipButNoVoiceInAModeratedRoom) {
       "<iq from='alice@localhost/a' to='mod@conference.localhost' type='set' id='c'>"
       "<query xmlns='http://jabber.org/protocol/muc#owner'><x xmlns='jabber:x:data' "
       "type='submit'><field var='muc#roomconfig_moderatedroom'><value>1</value></field>"
+      "<field var='x-muc#roomconfig_allowregister'><value>1</value></field>"
       "</x></query></iq>");
   h.join("eve@localhost/e", "mod@conference.localhost/Eve");
   auto out = h.send(
@@ -99,6 +100,21 @@ TEST(Registration, GivesMembershipButNoVoiceInAModeratedRoom) {
       "type='groupchat' id='m'><body>hi</body></message>");
   ASSERT_EQ(said.size(), 1u);
   EXPECT_EQ(error_of(said[0]), "auth/forbidden");
+}
+
+TEST(Registration, UnaffiliatedUserIsRefusedRegistrationRequiredByDefault) {
+  // XEP-0045 7.10 lets a service restrict registration; x-muc#roomconfig_allowregister is
+  // off by default (options/allow_register.cpp), so a visitor cannot register its way to
+  // membership and voice.
+  ServiceHarness h;
+  h.create_instant_room("reg", "alice@localhost/a", "Alice");
+  h.join("eve@localhost/e", "reg@conference.localhost/Eve");
+  auto out = h.send(
+      "<iq from='eve@localhost/e' to='reg@conference.localhost' type='set' id='r'>"
+      "<query xmlns='jabber:iq:register'><x xmlns='jabber:x:data' type='submit'>"
+      "<field var='muc#register_roomnick'><value>Eve</value></field></x></query></iq>");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(error_of(out[0]), "auth/registration-required");
 }
 
 TEST(MultiSession, ASecondSessionsNewAvailabilityIsShownToOthers) {

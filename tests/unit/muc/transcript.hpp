@@ -4,7 +4,8 @@
 // Format: lines starting with ">>" begin a stanza sent to the service; "<<" begins an
 // expected outbound stanza; other non-blank lines continue the current stanza; "#" lines
 // are comments. "@advance N" moves the clock N seconds. Expected and actual stanzas are
-// compared as XML (attribute order and insignificant white space between elements ignored).
+// compared as XML (attribute order, insignificant white space between elements and the
+// <text/> of errors ignored: the condition is what a client acts on).
 #pragma once
 
 #include <string>
