@@ -3,6 +3,7 @@
 // refused item is refused whole, so a change is either entirely valid or never built.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,7 @@ struct Invitation {
 
 struct InviteChange {
   xmpp::Jid inviter;
+  std::chrono::system_clock::time_point at;  // when invited: a decline is relayed for a while
   std::vector<Invitation> invitations;
   AdminChange memberships;  // affiliations granted by the invitations
 };

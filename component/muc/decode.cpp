@@ -121,6 +121,14 @@ xml::Element message_body(const xml::Element& message, std::string_view room_jid
   return out;
 }
 
+GroupchatIn decode_groupchat(const xml::Element& message, const xmpp::Jid& from,
+                             std::string_view room_jid) {
+  GroupchatIn in{from, message_body(message, room_jid), std::nullopt,
+                 std::string(message.attr_or("id"))};
+  if (const xml::Element* body = message.child("body", message.ns())) in.body = body->text();
+  return in;
+}
+
 std::optional<std::string> subject_change(const xml::Element& message) {
   const xml::Element* subject = message.child("subject", message.ns());
   if (subject == nullptr || message.child("body", message.ns()) != nullptr ||
@@ -163,6 +171,121 @@ std::variant<OwnerSetIn, xmpp::StanzaError> decode_owner_set(const xml::Element&
   }
   in.fields = decode_form_fields(*form);
   return in;
+}
+
+std::variant<AdminGetIn, xmpp::StanzaError> decode_admin_get(const xml::Element& query) {
+  std::vector<const xml::Element*> items = query.children("item", ns::kMucAdmin);
+  if (items.size() != 1) return xmpp::StanzaError::bad_request("Ask for one list at a time");
+  const xml::Element& item = *items.front();
+  if (const std::string* role = item.attr("role")) {
+    std::optional<Role> r = parse_role(*role);
+    if (!r) return xmpp::StanzaError::bad_request("Unknown role");
+    return AdminGetIn{*r};
+  }
+  if (const std::string* aff = item.attr("affiliation")) {
+    std::optional<Affiliation> a = parse_affiliation(*aff);
+    if (!a) return xmpp::StanzaError::bad_request("Unknown affiliation");
+    return AdminGetIn{*a};
+  }
+  return xmpp::StanzaError::bad_request("The item must name a role or an affiliation");
+}
+
+std::variant<AdminSetIn, xmpp::StanzaError> decode_admin_set(const xml::Element& query) {
+  AdminSetIn in;
+  for (const xml::Element* item : query.children("item", ns::kMucAdmin)) {
+    const std::string* role = item->attr("role");
+    const std::string* aff = item->attr("affiliation");
+    if ((role == nullptr) == (aff == nullptr)) {
+      // XEP-0045 5: an item changes a role or an affiliation, never both (nor neither).
+      return xmpp::StanzaError::bad_request("An item carries either a role or an affiliation");
+    }
+    std::string reason = item->child_text("reason", ns::kMucAdmin);
+    if (role != nullptr) {
+      std::optional<Role> r = parse_role(*role);
+      if (!r) return xmpp::StanzaError::bad_request("Unknown role");
+      const std::string* nick = item->attr("nick");
+      if (nick == nullptr) return xmpp::StanzaError::bad_request("A role is changed by nick");
+      in.items.emplace_back(RoleItem{*nick, *r, std::move(reason)});
+      continue;
+    }
+    std::optional<Affiliation> a = parse_affiliation(*aff);
+    if (!a) return xmpp::StanzaError::bad_request("Unknown affiliation");
+    const std::string* jid_text = item->attr("jid");
+    if (jid_text == nullptr) {
+      return xmpp::StanzaError::bad_request("An affiliation is changed by jid");
+    }
+    std::optional<xmpp::Jid> jid = xmpp::Jid::parse(*jid_text);
+    if (!jid) return xmpp::StanzaError::jid_malformed("The item's jid is not a valid JID");
+    in.items.emplace_back(AffiliationItem{std::move(*jid), *a, std::move(reason)});
+  }
+  if (in.items.empty()) return xmpp::StanzaError::bad_request("No item to change");
+  return in;
+}
+
+namespace {
+
+const FormField* find_field(const std::vector<FormField>& fields, std::string_view var) {
+  for (const FormField& f : fields) {
+    if (f.var == var) return &f;
+  }
+  return nullptr;
+}
+
+std::string first_value(const std::vector<FormField>& fields, std::string_view var) {
+  const FormField* f = find_field(fields, var);
+  return f == nullptr || f->values.empty() ? std::string() : f->values.front();
+}
+
+}  // namespace
+
+std::variant<RegisterSetIn, xmpp::StanzaError> decode_register_set(const xml::Element& query) {
+  RegisterSetIn in;
+  if (query.child("remove", ns::kRegister) != nullptr) {
+    in.remove = true;  // XEP-0077 3.2, as 7.10 uses it: cancel the registration
+    return in;
+  }
+  const xml::Element* form = query.child("x", ns::kData);
+  if (form == nullptr || form->attr_or("type") != "submit") {
+    return xmpp::StanzaError::bad_request("Submit the registration form");
+  }
+  in.nick = first_value(decode_form_fields(*form), "muc#register_roomnick");
+  return in;
+}
+
+std::variant<RoomMessageIn, xmpp::StanzaError> decode_room_message(const xml::Element& message) {
+  if (const xml::Element* x = message.child("x", ns::kMucUser)) {
+    std::vector<const xml::Element*> invites = x->children("invite", ns::kMucUser);
+    if (!invites.empty()) {
+      InviteIn in;
+      for (const xml::Element* invite : invites) {
+        std::optional<xmpp::Jid> to = xmpp::Jid::parse(invite->attr_or("to"));
+        if (!to) {
+          return xmpp::StanzaError::jid_malformed("The invitee's address is not a valid JID");
+        }
+        in.invitees.push_back({std::move(*to), invite->child_text("reason", ns::kMucUser)});
+      }
+      return RoomMessageIn{std::move(in)};
+    }
+    if (const xml::Element* decline = x->child("decline", ns::kMucUser)) {
+      std::optional<xmpp::Jid> to = xmpp::Jid::parse(decline->attr_or("to"));
+      if (!to) return xmpp::StanzaError::jid_malformed("Decline to whom?");
+      return RoomMessageIn{DeclineIn{std::move(*to), decline->child_text("reason", ns::kMucUser)}};
+    }
+  }
+  if (const xml::Element* form = message.child("x", ns::kData)) {
+    std::vector<FormField> fields = decode_form_fields(*form);
+    if (first_value(fields, "FORM_TYPE") == ns::kMucRequest) {
+      VoiceRequestIn in;
+      const FormField* allow = find_field(fields, "muc#request_allow");
+      std::string answer = allow == nullptr || allow->values.empty() ? "" : allow->values[0];
+      in.answer = !answer.empty();
+      in.allow = answer == "1" || answer == "true";
+      in.nick = first_value(fields, "muc#roomnick");
+      in.jid = first_value(fields, "muc#jid");
+      return RoomMessageIn{std::move(in)};
+    }
+  }
+  return xmpp::StanzaError::bad_request("Messages to the room must be of type groupchat");
 }
 
 std::string error_condition(const xml::Element& stanza) {

@@ -29,6 +29,10 @@ PresenceIn decode_presence(const xml::Element& presence, const xmpp::Jid& from, 
 // room stamps its history, XEP-0045 7.2.15; Prosody strips these too).
 xml::Element message_body(const xml::Element& message, std::string_view room_jid);
 
+// A groupchat message to the room `room_jid` (XEP-0045 7.4).
+GroupchatIn decode_groupchat(const xml::Element& message, const xmpp::Jid& from,
+                             std::string_view room_jid);
+
 // The defined condition of an error stanza (RFC 6120 8.3.2): the first child element of its
 // <error/>; empty when there is none.
 std::string error_condition(const xml::Element& stanza);
@@ -39,6 +43,19 @@ std::vector<FormField> decode_form_fields(const xml::Element& x);
 
 // A muc#owner <query/> of an iq set (XEP-0045 10.1, 10.2, 10.9).
 std::variant<OwnerSetIn, xmpp::StanzaError> decode_owner_set(const xml::Element& query);
+
+// muc#admin <query/> of an iq get and set (XEP-0045 8.5, 9, 10.3-10.8). Malformed items
+// (both or neither of role and affiliation, unknown values, no nick or jid) get
+// modify/bad-request, a bad jid modify/jid-malformed.
+std::variant<AdminGetIn, xmpp::StanzaError> decode_admin_get(const xml::Element& query);
+std::variant<AdminSetIn, xmpp::StanzaError> decode_admin_set(const xml::Element& query);
+
+// jabber:iq:register <query/> of an iq set (XEP-0045 7.10).
+std::variant<RegisterSetIn, xmpp::StanzaError> decode_register_set(const xml::Element& query);
+
+// A message of type normal to the room: an invitation, a decline or a voice request (XEP-0045
+// 7.8, 7.13, 8.6); anything else is modify/bad-request.
+std::variant<RoomMessageIn, xmpp::StanzaError> decode_room_message(const xml::Element& message);
 
 // A groupchat message is a subject change when it has <subject/> and no <body/> or <thread/>
 // (XEP-0045 8.1).

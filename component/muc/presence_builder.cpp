@@ -46,11 +46,22 @@ std::shared_ptr<const xml::Prepared> Room::build_presence(const Occupant& o,
     xml::escape_attr(spec.new_nick, t);
     t += '\'';
   }
-  if (spec.item_children.empty()) {
+  const ItemDetail& d = spec.detail;
+  if (d.actor_nick.empty() && d.reason.empty()) {
     t += "/>";
   } else {
+    // XEP-0045 8.2 / 9.1: <actor nick/> and <reason/> inside the item.
     t += '>';
-    t += spec.item_children;
+    if (!d.actor_nick.empty()) {
+      t += "<actor nick='";
+      xml::escape_attr(d.actor_nick, t);
+      t += "'/>";
+    }
+    if (!d.reason.empty()) {
+      t += "<reason>";
+      xml::escape_text(d.reason, t);
+      t += "</reason>";
+    }
     t += "</item>";
   }
   std::vector<int> codes = spec.codes;
@@ -65,7 +76,31 @@ std::shared_ptr<const xml::Prepared> Room::build_presence(const Occupant& o,
     t += std::to_string(code);
     t += "'/>";
   }
-  t += spec.extra_x_xml;
+  if (const DestroyRequest* r = spec.destroyed) {
+    // 10.9: the alternate venue, its password and the reason, as the owner gave them.
+    t += "<destroy";
+    if (!r->alternate.empty()) {
+      t += " jid='";
+      xml::escape_attr(r->alternate, t);
+      t += '\'';
+    }
+    if (r->password.empty() && r->reason.empty()) {
+      t += "/>";
+    } else {
+      t += '>';
+      if (!r->password.empty()) {
+        t += "<password>";
+        xml::escape_text(r->password, t);
+        t += "</password>";
+      }
+      if (!r->reason.empty()) {
+        t += "<reason>";
+        xml::escape_text(r->reason, t);
+        t += "</reason>";
+      }
+      t += "</destroy>";
+    }
+  }
   t += "</x></presence>";
   return p;
 }

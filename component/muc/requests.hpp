@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "muc/affiliation.hpp"
 #include "xml/element.hpp"
 #include "xmpp/jid.hpp"
 
@@ -41,10 +42,13 @@ struct LeaveIn {
   std::string payload_xml;  // status text to rebroadcast
 };
 
-// Message type='groupchat' to the bare room.
+// Message type='groupchat' to the bare room. The message itself is an opaque payload the
+// room stamps and reflects (XEP-0045 7.4); what the room decides on is decoded beside it.
 struct GroupchatIn {
   xmpp::Jid from;
-  xml::Element message;  // as received, `to`/`from` stripped
+  xml::Element message;             // as received, `to`/`from` stripped (message_body)
+  std::optional<std::string> body;  // <body/> text, when there is one (it is archived)
+  std::string id;                   // the client's id, kept in the archive
 };
 
 // Any other message to room@service/nick: a private message.
@@ -74,6 +78,63 @@ struct OwnerSetIn {
   std::vector<FormField> fields;  // configure: the submitted form's fields
   DestroyRequest destroy;         // destroy
 };
+
+// muc#admin get (XEP-0045 8.5, 9.2, 9.4, 9.5, 10.5, 10.8): one list, of a role or of an
+// affiliation.
+struct AdminGetIn {
+  std::variant<Role, Affiliation> list;
+};
+
+// One <item/> of a muc#admin set: a role changed by nick (8, 9.6-9.7) ...
+struct RoleItem {
+  std::string nick;
+  Role role = Role::none;
+  std::string reason;
+};
+// ... or an affiliation changed by JID (9.1-9.5, 10.3-10.7); a full JID stands for its
+// bare JID, a domain for its users.
+struct AffiliationItem {
+  xmpp::Jid jid;
+  Affiliation affiliation = Affiliation::none;
+  std::string reason;
+};
+
+// muc#admin set: every item, to be decided all or nothing.
+struct AdminSetIn {
+  std::vector<std::variant<RoleItem, AffiliationItem>> items;
+};
+
+// jabber:iq:register set (XEP-0045 7.10): reserve `nick` (as given, not yet prepared), or
+// cancel the registration.
+struct RegisterSetIn {
+  bool remove = false;
+  std::string nick;
+};
+
+// Message to the room with muc#user <invite/>s (XEP-0045 7.8.2).
+struct InviteIn {
+  struct Invitee {
+    xmpp::Jid to;
+    std::string reason;
+  };
+  std::vector<Invitee> invitees;
+};
+
+// Message to the room with a muc#user <decline/> (XEP-0045 7.8.3).
+struct DeclineIn {
+  xmpp::Jid to;  // the inviter
+  std::string reason;
+};
+
+// Message to the room with a muc#request form (XEP-0045 7.13 asking, 8.6 answering).
+struct VoiceRequestIn {
+  bool answer = false;  // carries muc#request_allow: a moderator's answer
+  bool allow = false;   // the answer grants voice
+  std::string nick;     // muc#roomnick of the answer
+  std::string jid;      // muc#jid of the answer, if given
+};
+
+using RoomMessageIn = std::variant<InviteIn, DeclineIn, VoiceRequestIn>;
 
 // An error bounced back for a stanza we sent to an occupant (XEP-0045 18.1 "ghosts").
 struct BounceIn {

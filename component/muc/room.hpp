@@ -26,6 +26,8 @@
 
 namespace muc {
 
+struct ItemDetail;
+
 // An iq handler's answer: the payload of the result (nullopt = empty result), an error, or
 // Later: the answer comes later (a relayed iq answered by an occupant, or a change answered
 // once the store has committed it).
@@ -93,29 +95,31 @@ class Room {
   void apply_owner(const OwnerChange& change, Effects& fx);
 
   // muc#admin (XEP-0045 8.5, 9.2, 9.4, 9.5, 10.5, 10.8): read a role or affiliation list.
-  IqAnswer on_admin_get(const xmpp::Jid& from, const xml::Element& query) const;
+  IqAnswer on_admin_get(const xmpp::Jid& from, const AdminGetIn& request) const;
   // muc#admin set: decide (pure, against the current state), then apply. The service may
   // commit the change to the store between the two.
   std::variant<AdminChange, xmpp::StanzaError> decide_admin_set(const xmpp::Jid& from,
-                                                                const xml::Element& query) const;
+                                                                const AdminSetIn& request) const;
   void apply_admin(const AdminChange& change, Effects& fx);
 
   // jabber:iq:register (XEP-0045 7.10) and the reserved-nick query (7.12).
   IqAnswer on_register_get(const xmpp::Jid& from) const;
   std::variant<RegistrationChange, xmpp::StanzaError> decide_register(
-      const xmpp::Jid& from, const xml::Element& query) const;
+      const xmpp::Jid& from, const RegisterSetIn& request) const;
   void apply_register(const RegistrationChange& change, Effects& fx);
   IqAnswer on_reserved_nick_query(const xmpp::Jid& from) const;
 
   // Messages of type normal to the room: invitations and declines (7.8), voice requests
   // and their approval (7.13, 8.6).
   std::variant<InviteChange, xmpp::StanzaError> decide_invite(const xmpp::Jid& from,
-                                                              const xml::Element& x) const;
+                                                              const InviteIn& request,
+                                                              Clock::time_point now) const;
   void apply_invite(const InviteChange& change, Effects& fx);
-  std::optional<xmpp::StanzaError> on_decline(const xmpp::Jid& from, const xml::Element& x,
-                                              Effects& fx);
-  std::optional<xmpp::StanzaError> on_voice_request(const xmpp::Jid& from, const xml::Element& form,
-                                                    Effects& fx);
+  // 7.8.3: relayed only from an invitee, to its inviter, while the invitation is pending.
+  std::optional<xmpp::StanzaError> on_decline(const xmpp::Jid& from, const DeclineIn& request,
+                                              Clock::time_point now, Effects& fx);
+  std::optional<xmpp::StanzaError> on_voice_request(const xmpp::Jid& from,
+                                                    const VoiceRequestIn& request, Effects& fx);
 
   // iq to room@service/nick (XEP-0045 7.5, RFC 6121 8.5.3 style): relayed to the occupant's
   // real JID with the id rewritten, and the answer relayed back to the asker.
@@ -149,19 +153,21 @@ class Room {
   std::optional<xmpp::StanzaError> decide_owner_lists(const std::vector<FormField>& fields,
                                                       OwnerChange& change) const;
   void announce_config_change(const std::vector<int>& codes, Effects& fx);
-  std::optional<xmpp::StanzaError> decide_role_item(const xmpp::Jid& from, const Occupant* actor,
-                                                    const xml::Element& item,
+  std::optional<xmpp::StanzaError> decide_role_item(const xmpp::Jid& from, const Party& me,
+                                                    const RoleItem& item,
                                                     AdminChange& change) const;
-  std::optional<xmpp::StanzaError> decide_affiliation_item(const xmpp::Jid& from,
-                                                           const xml::Element& item,
+  std::optional<xmpp::StanzaError> decide_affiliation_item(const xmpp::Jid& from, const Party& me,
+                                                           const AffiliationItem& item,
                                                            AdminChange& change) const;
   void apply_role(const RoleChange& c, const AdminChange& change, Effects& fx);
+  void remember_invitation(std::string invitee, const xmpp::Jid& inviter,
+                           Clock::time_point expires);
   // `raise_role`: the role may rise with the new affiliation (a member gains voice); false
   // when the service grants the affiliation on the user's own request.
   void apply_affiliation(const AffiliationChange& c, const AdminChange& change, Effects& fx,
                          bool raise_role = true);
   void remove_occupant(const std::string& nick, std::vector<int> codes, Affiliation shown,
-                       const std::string& item_children, Effects& fx);
+                       const ItemDetail& detail, Effects& fx);
 
   // Presence stanzas (presence_builder.cpp).
   struct PresenceSpec;
@@ -215,6 +221,15 @@ class Room {
   };
   std::map<std::uint64_t, PendingIq> pending_iqs_;
   std::uint64_t next_iq_ = 1;
+  // Invitations sent (7.8.2) whose decline the room will relay: (invitee bare JID, inviter
+  // bare JID) -> inviter and expiry. Bounded; see remember_invitation.
+  struct PendingInvitation {
+    xmpp::Jid inviter;  // full JID, as it invited
+    Clock::time_point expires;
+  };
+  std::map<std::pair<std::string, std::string>, PendingInvitation> invitations_;
+  static constexpr std::size_t kMaxInvitations = 1000;
+  static constexpr std::chrono::hours kInvitationLifetime{24};
   std::string subject_;
   std::string subject_nick_;  // who set it; empty = the room itself
   std::string creator_;       // bare JID

@@ -10,39 +10,13 @@ namespace muc {
 
 using xmpp::StanzaError;
 
-namespace {
-
-std::string item_children(const std::string& actor_nick, const std::string& reason) {
-  // XEP-0045 8.2 / 9.1: <actor nick/> and <reason/> inside the item.
-  std::string out;
-  if (!actor_nick.empty()) {
-    out += "<actor nick='";
-    xml::escape_attr(actor_nick, out);
-    out += "'/>";
-  }
-  if (!reason.empty()) {
-    out += "<reason>";
-    xml::escape_text(reason, out);
-    out += "</reason>";
-  }
-  return out;
-}
-
-}  // namespace
-
-IqAnswer Room::on_admin_get(const xmpp::Jid& from, const xml::Element& query) const {
-  std::vector<const xml::Element*> items = query.children("item", ns::kMucAdmin);
-  if (items.size() != 1) return StanzaError::bad_request("Ask for one list at a time");
-  const xml::Element& item = *items.front();
-  const Occupant* me = occupant_by_session(from);
-  Party actor{me ? me->role : Role::none, affiliation_of(from)};
+IqAnswer Room::on_admin_get(const xmpp::Jid& from, const AdminGetIn& request) const {
+  const Party actor = party_of(from);
   const std::string admin_ns(ns::kMucAdmin);
   xml::Element result("query", admin_ns);
-  if (const std::string* role_text = item.attr("role")) {
-    std::optional<Role> role = parse_role(*role_text);
-    if (!role) return StanzaError::bad_request("Unknown role");
+  if (const Role* role = std::get_if<Role>(&request.list)) {
     if (auto e = check_role_list(actor, *role)) return *e;
-    bool jids = me != nullptr && sees_real_jids(actor, config_);
+    bool jids = sees_real_jids(actor, config_);
     for (const auto& [nick, o] : occupants_) {
       if (o.role != *role) continue;
       xml::Element& i = result.add("item", admin_ns);
@@ -52,38 +26,27 @@ IqAnswer Room::on_admin_get(const xmpp::Jid& from, const xml::Element& query) co
     }
     return std::optional<xml::Element>(std::move(result));
   }
-  if (const std::string* aff_text = item.attr("affiliation")) {
-    std::optional<Affiliation> aff = parse_affiliation(*aff_text);
-    if (!aff) return StanzaError::bad_request("Unknown affiliation");
-    if (auto e = check_affiliation_list(actor, *aff, config_)) return *e;
-    for (const auto& [jid, a] : affiliations_) {
-      if (a != *aff) continue;
-      result.add("item", admin_ns)
-          .set_attr("affiliation", std::string(to_string(a)))
-          .set_attr("jid", jid);
-    }
-    return std::optional<xml::Element>(std::move(result));
+  const Affiliation list = std::get<Affiliation>(request.list);
+  if (auto e = check_affiliation_list(actor, list, config_)) return *e;
+  for (const auto& [jid, a] : affiliations_) {
+    if (a != list) continue;
+    result.add("item", admin_ns)
+        .set_attr("affiliation", std::string(to_string(a)))
+        .set_attr("jid", jid);
   }
-  return StanzaError::bad_request("The item must name a role or an affiliation");
+  return std::optional<xml::Element>(std::move(result));
 }
 
 std::variant<AdminChange, StanzaError> Room::decide_admin_set(const xmpp::Jid& from,
-                                                              const xml::Element& query) const {
+                                                              const AdminSetIn& request) const {
   AdminChange change;
   change.actor = from;
-  const Occupant* actor = occupant_by_session(from);
-  if (actor != nullptr) change.actor_nick = actor->nick;
-  std::vector<const xml::Element*> items = query.children("item", ns::kMucAdmin);
-  if (items.empty()) return StanzaError::bad_request("No item to change");
-  for (const xml::Element* item : items) {
-    bool has_role = item->attr("role") != nullptr;
-    bool has_aff = item->attr("affiliation") != nullptr;
-    if (has_role == has_aff) {
-      // XEP-0045 5: an item changes a role or an affiliation, never both (nor neither).
-      return StanzaError::bad_request("An item carries either a role or an affiliation");
-    }
-    auto error = has_role ? decide_role_item(from, actor, *item, change)
-                          : decide_affiliation_item(from, *item, change);
+  if (const Occupant* actor = occupant_by_session(from)) change.actor_nick = actor->nick;
+  const Party me = party_of(from);
+  for (const auto& item : request.items) {
+    auto error = std::holds_alternative<RoleItem>(item)
+                     ? decide_role_item(from, me, std::get<RoleItem>(item), change)
+                     : decide_affiliation_item(from, me, std::get<AffiliationItem>(item), change);
     if (error) return *error;
   }
   // 10.7: after the whole batch the room must still have an owner.
@@ -93,42 +56,32 @@ std::variant<AdminChange, StanzaError> Room::decide_admin_set(const xmpp::Jid& f
   return change;
 }
 
-std::optional<StanzaError> Room::decide_role_item(const xmpp::Jid& from, const Occupant* actor,
-                                                  const xml::Element& item,
-                                                  AdminChange& change) const {
-  std::optional<Role> to = parse_role(item.attr_or("role"));
-  if (!to) return StanzaError::bad_request("Unknown role");
-  const std::string* nick = item.attr("nick");
-  if (nick == nullptr) return StanzaError::bad_request("A role is changed by nick");
-  Party me{actor ? actor->role : Role::none, affiliation_of(from)};
-  auto target = occupants_.find(*nick);
-  if (me.role != Role::moderator) return check_role_change(me, Party{}, *to, false);
+std::optional<StanzaError> Room::decide_role_item(const xmpp::Jid& from, const Party& me,
+                                                  const RoleItem& item, AdminChange& change) const {
+  if (me.role != Role::moderator) return check_role_change(me, Party{}, item.role, false);
+  auto target = occupants_.find(item.nick);
   if (target == occupants_.end()) return StanzaError::item_not_found("No occupant has that nick");
   const Occupant& t = target->second;
-  if (auto e = check_role_change(me, Party{t.role, t.affiliation}, *to, actor == &t)) return e;
-  change.roles.push_back({*nick, *to, item.child_text("reason", ns::kMucAdmin)});
+  // The target's effective affiliation decides (a service admin is an owner everywhere).
+  const Party them{t.role, affiliation_of(t.bare)};
+  if (auto e = check_role_change(me, them, item.role, t.bare == from.bare())) return e;
+  change.roles.push_back({item.nick, item.role, item.reason});
   return std::nullopt;
 }
 
-std::optional<StanzaError> Room::decide_affiliation_item(const xmpp::Jid& from,
-                                                         const xml::Element& item,
+std::optional<StanzaError> Room::decide_affiliation_item(const xmpp::Jid& from, const Party& me,
+                                                         const AffiliationItem& item,
                                                          AdminChange& change) const {
-  std::optional<Affiliation> to = parse_affiliation(item.attr_or("affiliation"));
-  if (!to) return StanzaError::bad_request("Unknown affiliation");
-  const std::string* jid_text = item.attr("jid");
-  if (jid_text == nullptr) return StanzaError::bad_request("An affiliation is changed by jid");
-  std::optional<xmpp::Jid> jid = xmpp::Jid::parse(*jid_text);
-  if (!jid) return StanzaError::jid_malformed("The item's jid is not a valid JID");
   // Affiliations belong to bare JIDs (XEP-0045 5.2): a full JID is reduced.
-  std::string bare = jid->bare_str();
+  std::string bare = item.jid.bare_str();
   Affiliation current = affiliations_.count(bare) ? affiliations_.at(bare) : Affiliation::none;
   // The decision is on the target's effective affiliation: a service admin owns every room
   // whatever its list says, so an admin cannot ban one (ejabberd's can_change_ra agrees).
-  if (auto e = check_affiliation_change(affiliation_of(from), affiliation_of(*jid), *to,
+  if (auto e = check_affiliation_change(me.affiliation, affiliation_of(item.jid), item.affiliation,
                                         bare == from.bare_str())) {
     return e;
   }
-  change.affiliations.push_back({bare, current, *to, item.child_text("reason", ns::kMucAdmin)});
+  change.affiliations.push_back({bare, current, item.affiliation, item.reason});
   return std::nullopt;
 }
 
@@ -140,16 +93,16 @@ void Room::apply_admin(const AdminChange& change, Effects& fx) {
 void Room::apply_role(const RoleChange& c, const AdminChange& change, Effects& fx) {
   Occupant* o = occupant_by_nick(c.nick);
   if (o == nullptr) return;  // left since the decision; nothing to change
-  std::string children = item_children(change.actor_nick, c.reason);
+  const ItemDetail detail{change.actor_nick, c.reason};
   if (c.to == Role::none) {
-    remove_occupant(c.nick, {307}, o->affiliation, children, fx);  // 8.2 kick
+    remove_occupant(c.nick, {307}, o->affiliation, detail, fx);  // 8.2 kick
     return;
   }
   o->role = c.to;
   o->touch();
   PresenceSpec spec;
   spec.payload = &o->payload_xml;
-  spec.item_children = children;
+  spec.detail = detail;
   broadcast_presence(*o, spec, fx);
   for (const xmpp::Jid& s : o->sessions) send_self_presence(*o, s, spec, fx);
 }
@@ -162,7 +115,7 @@ void Room::apply_affiliation(const AffiliationChange& c, const AdminChange& chan
     affiliations_[c.jid] = c.to;
   }
   if (c.to == Affiliation::outcast) registered_nicks_.erase(c.jid);  // XEP-0045 9.1
-  std::string children = item_children(change.actor_nick, c.reason);
+  const ItemDetail detail{change.actor_nick, c.reason};
   std::vector<std::string> present;
   // A domain's affiliation (its jid has no '@') is every one of its users' that has none of
   // its own (affiliation_of), so it reaches them in the room too.
@@ -176,11 +129,11 @@ void Room::apply_affiliation(const AffiliationChange& c, const AdminChange& chan
   for (const std::string& nick : present) {
     Occupant& o = occupants_.at(nick);
     if (c.to == Affiliation::outcast) {
-      remove_occupant(nick, {301}, Affiliation::outcast, children, fx);  // 9.1 ban
+      remove_occupant(nick, {301}, Affiliation::outcast, detail, fx);  // 9.1 ban
       continue;
     }
     if (!options::members_only_admits(config_, c.to)) {
-      remove_occupant(nick, {321}, c.to, children, fx);  // 9.4 removed from members-only
+      remove_occupant(nick, {321}, c.to, detail, fx);  // 9.4 removed from members-only
       continue;
     }
     // 5.2 / 9.3-9.7: the role follows the new affiliation; a member who was a visitor
@@ -195,7 +148,7 @@ void Room::apply_affiliation(const AffiliationChange& c, const AdminChange& chan
     o.touch();
     PresenceSpec spec;
     spec.payload = &o.payload_xml;
-    spec.item_children = children;
+    spec.detail = detail;
     broadcast_presence(o, spec, fx);
     for (const xmpp::Jid& s : o.sessions) send_self_presence(o, s, spec, fx);
   }
@@ -214,7 +167,7 @@ void Room::apply_affiliation(const AffiliationChange& c, const AdminChange& chan
 }
 
 void Room::remove_occupant(const std::string& nick, std::vector<int> codes, Affiliation shown,
-                           const std::string& children, Effects& fx) {
+                           const ItemDetail& detail, Effects& fx) {
   auto it = occupants_.find(nick);
   if (it == occupants_.end()) return;
   Occupant gone = std::move(it->second);
@@ -225,7 +178,7 @@ void Room::remove_occupant(const std::string& nick, std::vector<int> codes, Affi
   spec.unavailable = true;
   spec.codes = std::move(codes);
   spec.removed_affiliation = shown;
-  spec.item_children = children;
+  spec.detail = detail;
   // XEP-0045 8.2 / 9.1: the removed user is told first, its copy carrying 110 beside the
   // reason code (as in the XEP's kick example); then the remaining occupants.
   for (const xmpp::Jid& s : gone.sessions) send_self_presence(gone, s, spec, fx);

@@ -13,6 +13,12 @@ namespace muc {
 // XEP-0082 DateTime for <delay stamp/>.
 std::string delay_stamp(Clock::time_point t);
 
+// XEP-0045 8.2 / 9.1: who did it and why, carried in the <item/> of a changed occupant.
+struct ItemDetail {
+  std::string actor_nick;  // empty: no <actor/>
+  std::string reason;      // empty: no <reason/>
+};
+
 struct Room::PresenceSpec {
   bool unavailable = false;
   std::vector<int> codes;                          // to everyone
@@ -20,8 +26,8 @@ struct Room::PresenceSpec {
   std::string new_nick;                            // 303: the item carries the new nick
   std::string id;                                  // echoed on the self copy (XEP-0045 7.2.3)
   const std::string* payload = nullptr;            // presence children (show, status, ...)
-  std::string item_children;                       // <actor/>, <reason/> inside <item/>
-  std::string extra_x_xml;                         // e.g. <destroy/> inside <x/>
+  ItemDetail detail;                               // <actor/>, <reason/> inside <item/>
+  const DestroyRequest* destroyed = nullptr;       // <destroy/> inside <x/> (10.9)
   std::optional<Affiliation> removed_affiliation;  // item affiliation on an exit, if changed
 };
 

@@ -16,38 +16,30 @@ xml::Element room_message(const std::string& from, const std::string& to) {
   return m;
 }
 
-std::string field_value(const xml::Element& form, std::string_view var) {
-  for (const xml::Element* f : form.children("field", ns::kData)) {
-    if (f->attr_or("var") == var) return f->child_text("value", ns::kData);
-  }
-  return {};
-}
-
 }  // namespace
 
 std::variant<InviteChange, StanzaError> Room::decide_invite(const xmpp::Jid& from,
-                                                            const xml::Element& x) const {
+                                                            const InviteIn& request,
+                                                            Clock::time_point now) const {
   const Party party = party_of(from);
   if (auto refused = check_invite(party, config_)) return *refused;
-  const Occupant* inviter = occupant_by_session(from);
+  if (request.invitees.empty()) return StanzaError::bad_request("No invitee named");
   InviteChange change;
   change.inviter = from;
+  change.at = now;
   change.memberships.actor = from;
-  change.memberships.actor_nick = inviter->nick;
-  for (const xml::Element* invite : x.children("invite", ns::kMucUser)) {
-    std::optional<xmpp::Jid> to = xmpp::Jid::parse(invite->attr_or("to"));
-    if (!to) return StanzaError::jid_malformed("The invitee's address is not a valid JID");
-    change.invitations.push_back({to->str(), invite->child_text("reason", ns::kMucUser)});
-    Affiliation current = affiliation_of(*to);
-    if (invitation_grants_membership(party.affiliation, current, config_)) {
-      change.memberships.affiliations.push_back(
-          {to->bare_str(), Affiliation::none, Affiliation::member, {}});
-    }
+  change.memberships.actor_nick = occupant_by_session(from)->nick;
+  for (const InviteIn::Invitee& invitee : request.invitees) {
+    Affiliation current = affiliation_of(invitee.to);
     if (current == Affiliation::outcast) {
       return StanzaError::not_allowed("That user is banned from this room");
     }
+    change.invitations.push_back({invitee.to.str(), invitee.reason});
+    if (invitation_grants_membership(party.affiliation, current, config_)) {
+      change.memberships.affiliations.push_back(
+          {invitee.to.bare_str(), Affiliation::none, Affiliation::member, {}});
+    }
   }
-  if (change.invitations.empty()) return StanzaError::bad_request("No invitee named");
   return change;
 }
 
@@ -63,31 +55,50 @@ void Room::apply_invite(const InviteChange& change, Effects& fx) {
     if (!inv.reason.empty()) i.add_text_child("reason", x_ns, inv.reason);
     if (config_.password_protected) x.add_text_child("password", x_ns, config_.password);
     fx.send(m);
+    remember_invitation(xmpp::Jid::parse(inv.to)->bare_str(), change.inviter,
+                        change.at + kInvitationLifetime);
   }
 }
 
-std::optional<StanzaError> Room::on_decline(const xmpp::Jid& from, const xml::Element& x,
-                                            Effects& fx) {
-  const xml::Element* decline = x.child("decline", ns::kMucUser);
-  std::optional<xmpp::Jid> to = xmpp::Jid::parse(decline->attr_or("to"));
-  if (!to) return StanzaError::jid_malformed("Decline to whom?");
-  // 7.8.3: relayed to the inviter, from the room, naming the decliner.
+void Room::remember_invitation(std::string invitee, const xmpp::Jid& inviter,
+                               Clock::time_point expires) {
+  // Bounded: the oldest go first. Forgetting one only means its decline is not relayed.
+  while (invitations_.size() >= kMaxInvitations) {
+    auto oldest = std::min_element(
+        invitations_.begin(), invitations_.end(),
+        [](const auto& a, const auto& b) { return a.second.expires < b.second.expires; });
+    invitations_.erase(oldest);
+  }
+  invitations_[{std::move(invitee), inviter.bare_str()}] = PendingInvitation{inviter, expires};
+}
+
+std::optional<StanzaError> Room::on_decline(const xmpp::Jid& from, const DeclineIn& request,
+                                            Clock::time_point now, Effects& fx) {
+  // 7.8.3: relayed to the inviter, from the room, naming the decliner. Only an invitee may
+  // decline, only to its inviter, and only while the invitation is pending: otherwise
+  // anyone could make the room send declines to anyone.
+  auto it = invitations_.find({from.bare_str(), request.to.bare_str()});
+  if (it == invitations_.end() || it->second.expires <= now) {
+    if (it != invitations_.end()) invitations_.erase(it);
+    return StanzaError::item_not_found("You have no pending invitation from that user");
+  }
+  const xmpp::Jid inviter = it->second.inviter;
+  invitations_.erase(it);
   const std::string x_ns(ns::kMucUser);
-  xml::Element m = room_message(jid_str_, to->str());
+  xml::Element m =
+      room_message(jid_str_, request.to.has_resource() ? request.to.str() : inviter.str());
   xml::Element& d = m.add("x", x_ns).add("decline", x_ns);
   d.set_attr("from", from.bare_str());
-  std::string reason = decline->child_text("reason", ns::kMucUser);
-  if (!reason.empty()) d.add_text_child("reason", x_ns, reason);
+  if (!request.reason.empty()) d.add_text_child("reason", x_ns, request.reason);
   fx.send(m);
   return std::nullopt;
 }
 
-std::optional<StanzaError> Room::on_voice_request(const xmpp::Jid& from, const xml::Element& form,
-                                                  Effects& fx) {
+std::optional<StanzaError> Room::on_voice_request(const xmpp::Jid& from,
+                                                  const VoiceRequestIn& request, Effects& fx) {
   Occupant* sender = occupant_by_session(from);
   if (sender == nullptr) return StanzaError::not_acceptable("Only occupants may request voice");
-  std::string allow = field_value(form, "muc#request_allow");
-  if (allow.empty()) {
+  if (!request.answer) {
     // 7.13: a visitor asks; every moderator gets the approval form.
     if (sender->role != Role::visitor) return std::nullopt;  // already has voice: nothing to do
     const std::string data_ns(ns::kData);
@@ -105,7 +116,9 @@ std::optional<StanzaError> Room::on_voice_request(const xmpp::Jid& from, const x
     };
     field("FORM_TYPE", "hidden", std::string(ns::kMucRequest), {});
     field("muc#role", "list-single", "participant", "Requested role");
-    if (config_.whois == WhoIs::anyone) field("muc#jid", "jid-single", from.bare_str(), "User ID");
+    // The requester's JID, for moderators to approve the right person (8.6); moderators
+    // see real JIDs in any room.
+    field("muc#jid", "jid-single", from.bare_str(), "User ID");
     field("muc#roomnick", "text-single", sender->nick, "Room nickname");
     field("muc#request_allow", "boolean", "false", "Grant voice to this person?");
     auto prepared = xml::prepare(m);
@@ -116,21 +129,27 @@ std::optional<StanzaError> Room::on_voice_request(const xmpp::Jid& from, const x
     return std::nullopt;
   }
   // 8.6: a moderator approves (or not) by submitting the form back.
-  if (allow != "1" && allow != "true") return std::nullopt;
-  std::string nick = field_value(form, "muc#roomnick");
-  Occupant* target = occupant_by_nick(nick);
+  if (!request.allow) return std::nullopt;
+  Occupant* target = occupant_by_nick(request.nick);
   if (target == nullptr) return StanzaError::item_not_found("No occupant has that nick");
+  // The approval is for the user who asked (muc#jid): if that nick now belongs to someone
+  // else, the approval does not pass to them.
+  if (!request.jid.empty()) {
+    std::optional<xmpp::Jid> asked = xmpp::Jid::parse(request.jid);
+    if (!asked || asked->bare() != target->bare) {
+      return StanzaError::item_not_found("The user who asked for voice has left");
+    }
+  }
   // A stale approval must not lower anyone: voice (or more) already given is kept.
   if (target->role >= Role::participant) return std::nullopt;
-  Party actor{sender->role, affiliation_of(from)};
-  if (auto e = check_role_change(actor, {target->role, target->affiliation}, Role::participant,
-                                 target == sender)) {
+  if (auto e = check_role_change(party_of(from), {target->role, affiliation_of(target->bare)},
+                                 Role::participant, target == sender)) {
     return e;
   }
   AdminChange change;
   change.actor = from;
   change.actor_nick = sender->nick;
-  apply_role({nick, Role::participant, {}}, change, fx);
+  apply_role({request.nick, Role::participant, {}}, change, fx);
   return std::nullopt;
 }
 

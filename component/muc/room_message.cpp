@@ -25,12 +25,10 @@ std::optional<StanzaError> Room::on_groupchat(const GroupchatIn& m, Clock::time_
   auto broadcast = xml::prepare(out);
   send_to_all(broadcast, fx);
 
-  const xml::Element* body = out.child("body", ns::kComponent);
-  if (body == nullptr) return std::nullopt;
+  if (!m.body) return std::nullopt;
   if (config_.enable_logging && stored()) {
     // Logged: the broadcast waits for the archive commit (README "Durability").
-    fx.archive.push_back(ArchiveMessage{jid_str_, o->nick, o->bare.bare_str(),
-                                        std::string(out.attr_or("id")), body->text(),
+    fx.archive.push_back(ArchiveMessage{jid_str_, o->nick, o->bare.bare_str(), m.id, *m.body,
                                         xml::render_without_to(*broadcast), now});
   }
   if (config_.history_length > 0) {

@@ -118,7 +118,7 @@ void Room::apply_owner(const OwnerChange& change, Effects& fx) {
       if (o.affiliation < e.below) outsiders.push_back(nick);
     }
     for (const std::string& nick : outsiders) {
-      remove_occupant(nick, {e.code}, Affiliation::none, {}, fx);
+      remove_occupant(nick, {e.code}, Affiliation::none, ItemDetail{}, fx);
     }
   }
   if (!change.codes.empty() && !initial) announce_config_change(change.codes, fx);
@@ -137,16 +137,10 @@ void Room::announce_config_change(const std::vector<int>& codes, Effects& fx) {
 void Room::destroy(const DestroyRequest& request, Effects& fx) {
   // 10.9: every occupant gets an unavailable presence with <destroy/> (alternate venue and
   // reason as the owner gave them), then the room is gone and its address free.
-  xml::Element d("destroy", std::string(ns::kMucUser));
-  if (!request.alternate.empty()) d.set_attr("jid", request.alternate);
-  if (!request.password.empty())
-    d.add_text_child("password", std::string(ns::kMucUser), request.password);
-  if (!request.reason.empty())
-    d.add_text_child("reason", std::string(ns::kMucUser), request.reason);
   PresenceSpec spec;
   spec.unavailable = true;
   spec.removed_affiliation = Affiliation::none;
-  spec.extra_x_xml = xml::to_string(d, ns::kMucUser);
+  spec.destroyed = &request;
   for (const auto& [nick, o] : occupants_) {
     // As in the XEP's example 201: the item (no jid) and <destroy/>, no 110.
     auto stanza = build_presence(o, spec, false, nullptr);

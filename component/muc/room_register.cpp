@@ -48,21 +48,13 @@ IqAnswer Room::on_register_get(const xmpp::Jid& from) const {
 }
 
 std::variant<RegistrationChange, StanzaError> Room::decide_register(
-    const xmpp::Jid& from, const xml::Element& query) const {
+    const xmpp::Jid& from, const RegisterSetIn& request) const {
   Affiliation aff = affiliation_of(from);
   if (auto refused = check_registration(aff, config_)) return *refused;
   RegistrationChange change;
   change.jid = from.bare_str();
-  if (query.child("remove", ns::kRegister) != nullptr) return change;  // release the nick
-  const xml::Element* form = query.child("x", ns::kData);
-  if (form == nullptr || form->attr_or("type") != "submit") {
-    return StanzaError::bad_request("Submit the registration form");
-  }
-  std::string wanted;
-  for (const xml::Element* f : form->children("field", ns::kData)) {
-    if (f->attr_or("var") == kNickField) wanted = f->child_text("value", ns::kData);
-  }
-  std::optional<std::string> nick = xmpp::Jid::prepare_nick(wanted);
+  if (request.remove) return change;  // release the nick
+  std::optional<std::string> nick = xmpp::Jid::prepare_nick(request.nick);
   if (!nick) return StanzaError::not_acceptable("That nickname is not allowed");
   std::string holder = reserved_by(*nick);
   auto present = occupants_.find(*nick);

@@ -207,7 +207,7 @@ void Service::handle_message(Slot& slot, const xml::Element& s, const Jid& from,
         submit(slot, std::get<SubjectChange>(std::move(decided)), s, now, fx);
       }
     } else {
-      error = room->on_groupchat(GroupchatIn{from, message_body(s, room->jid().str())}, now, fx);
+      error = room->on_groupchat(decode_groupchat(s, from, room->jid().str()), now, fx);
     }
   } else if (type == "groupchat") {
     // XEP-0045 7.5: a private message must not be of type groupchat.
@@ -224,24 +224,19 @@ std::optional<StanzaError> Service::room_message(Slot& slot, const xml::Element&
   // Messages of type normal to the room carry a muc#user invite or decline (XEP-0045 7.8)
   // or a muc#request form (7.13, 8.6).
   Room& room = *slot.room;
-  if (const xml::Element* x = s.child("x", ns::kMucUser)) {
-    if (x->child("invite", ns::kMucUser) != nullptr) {
-      auto decided = room.decide_invite(from, *x);
-      if (auto* error = std::get_if<StanzaError>(&decided)) return *error;
-      submit(slot, std::get<InviteChange>(std::move(decided)), s, now, fx);
-      return std::nullopt;
-    }
-    if (x->child("decline", ns::kMucUser) != nullptr) return room.on_decline(from, *x, fx);
+  auto decoded = decode_room_message(s);
+  if (auto* malformed = std::get_if<StanzaError>(&decoded)) return *malformed;
+  RoomMessageIn& request = std::get<RoomMessageIn>(decoded);
+  if (auto* invite = std::get_if<InviteIn>(&request)) {
+    auto decided = room.decide_invite(from, *invite, now);
+    if (auto* error = std::get_if<StanzaError>(&decided)) return *error;
+    submit(slot, std::get<InviteChange>(std::move(decided)), s, now, fx);
+    return std::nullopt;
   }
-  if (const xml::Element* form = s.child("x", ns::kData)) {
-    for (const xml::Element* f : form->children("field", ns::kData)) {
-      if (f->attr_or("var") == "FORM_TYPE" &&
-          f->child_text("value", ns::kData) == ns::kMucRequest) {
-        return room.on_voice_request(from, *form, fx);
-      }
-    }
+  if (auto* decline = std::get_if<DeclineIn>(&request)) {
+    return room.on_decline(from, *decline, now, fx);
   }
-  return StanzaError::bad_request("Messages to the room must be of type groupchat");
+  return room.on_voice_request(from, std::get<VoiceRequestIn>(request), fx);
 }
 
 }  // namespace muc

@@ -151,8 +151,14 @@ IqAnswer Service::room_iq(Slot& slot, const xml::Element& iq, const xml::Element
     return std::optional<xml::Element>(xml::Element("query", std::string(ns::kDiscoItems)));
   }
   if (payload.is("query", ns::kMucAdmin)) {
-    if (type == "get") return room.on_admin_get(from, payload);
-    return submitted(room.decide_admin_set(from, payload));
+    if (type == "get") {
+      auto request = decode_admin_get(payload);
+      if (auto* malformed = std::get_if<StanzaError>(&request)) return *malformed;
+      return room.on_admin_get(from, std::get<AdminGetIn>(request));
+    }
+    auto request = decode_admin_set(payload);
+    if (auto* malformed = std::get_if<StanzaError>(&request)) return *malformed;
+    return submitted(room.decide_admin_set(from, std::get<AdminSetIn>(request)));
   }
   if (payload.is("query", ns::kMucOwner)) {
     if (type == "get") return room.on_owner_get(from);
@@ -162,7 +168,9 @@ IqAnswer Service::room_iq(Slot& slot, const xml::Element& iq, const xml::Element
   }
   if (payload.is("query", ns::kRegister)) {
     if (type == "get") return room.on_register_get(from);
-    return submitted(room.decide_register(from, payload));
+    auto request = decode_register_set(payload);
+    if (auto* malformed = std::get_if<StanzaError>(&request)) return *malformed;
+    return submitted(room.decide_register(from, std::get<RegisterSetIn>(request)));
   }
   if (payload.is("ping", ns::kPing) && type == "get") return std::optional<xml::Element>();
   return StanzaError::service_unavailable();
