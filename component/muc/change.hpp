@@ -2,6 +2,7 @@
 // a change's store operations (when the room is stored) and only then applies it.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <variant>
 
@@ -16,6 +17,7 @@ struct SubjectChange {
   std::string nick;
   std::string text;
   std::string id;  // the request's id, carried on the reflection (clients match by it)
+  std::chrono::system_clock::time_point at;  // when it was set
 };
 
 using Change =

@@ -72,8 +72,8 @@ class Room {
   void forget(const std::shared_ptr<const xml::Prepared>& stanza);
   // XEP-0045 8.1: may this occupant set the subject?
   std::variant<SubjectChange, xmpp::StanzaError> decide_subject(const xmpp::Jid& from,
-                                                                std::string text,
-                                                                std::string id = {}) const;
+                                                                std::string text, std::string id,
+                                                                Clock::time_point now) const;
 
   // Presence without type: enter, resync, update or change nick.
   std::optional<xmpp::StanzaError> on_presence(const PresenceIn& p, Clock::time_point now,
@@ -143,6 +143,7 @@ class Room {
                           Clock::time_point now, Effects& fx, bool creating);
   void update_presence(Occupant& o, const PresenceIn& p, Effects& fx);
   std::optional<xmpp::StanzaError> change_nick(Occupant& o, const PresenceIn& p, Effects& fx);
+  std::optional<xmpp::StanzaError> split_nick(Occupant& o, const PresenceIn& p, Effects& fx);
   void remove_session(const xmpp::Jid& session, std::vector<int> codes,
                       const std::string& payload_xml, Effects& fx);
   void apply_subject(const SubjectChange& change, Effects& fx);
@@ -187,7 +188,10 @@ class Room {
   void send_to_all(const std::shared_ptr<const xml::Prepared>& stanza, Effects& fx) const;
   // Call whenever a session enters or leaves: the broadcast list is stale.
   void sessions_changed() { everyone_.reset(); }
-  std::shared_ptr<const xml::Prepared> subject_message(std::string_view id = {}) const;
+  // The subject as a message: live (with the request's id), or on entering (with_delay: when
+  // it was set).
+  std::shared_ptr<const xml::Prepared> subject_message(std::string_view id = {},
+                                                       bool with_delay = false) const;
   static History::Entry history_entry(const xml::Element& with_delay, Clock::time_point at);
 
   Occupant* occupant_by_session(const xmpp::Jid& session);
@@ -231,8 +235,9 @@ class Room {
   static constexpr std::size_t kMaxInvitations = 1000;
   static constexpr std::chrono::hours kInvitationLifetime{24};
   std::string subject_;
-  std::string subject_nick_;  // who set it; empty = the room itself
-  std::string creator_;       // bare JID
+  std::string subject_nick_;        // who set it; empty = the room itself
+  Clock::time_point subject_at_{};  // when it was set
+  std::string creator_;             // bare JID
 };
 
 }  // namespace muc

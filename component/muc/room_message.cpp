@@ -43,17 +43,18 @@ std::optional<StanzaError> Room::on_groupchat(const GroupchatIn& m, Clock::time_
 }
 
 std::variant<SubjectChange, StanzaError> Room::decide_subject(const xmpp::Jid& from,
-                                                              std::string text,
-                                                              std::string id) const {
+                                                              std::string text, std::string id,
+                                                              Clock::time_point now) const {
   if (destroyed_) return StanzaError::item_not_found();
   if (auto refused = check_subject(party_of(from), config_)) return *refused;
   const Occupant* o = occupant_by_session(from);
-  return SubjectChange{from, o->nick, std::move(text), std::move(id)};
+  return SubjectChange{from, o->nick, std::move(text), std::move(id), now};
 }
 
 void Room::apply_subject(const SubjectChange& change, Effects& fx) {
   subject_ = change.text;
   subject_nick_ = change.nick;
+  subject_at_ = change.at;
   send_to_all(subject_message(change.id), fx);
 }
 
@@ -71,13 +72,21 @@ void Room::remember(History::Entry entry) {
   history_.add(std::move(entry), config_.history_length);
 }
 
-std::shared_ptr<const xml::Prepared> Room::subject_message(std::string_view id) const {
-  // 7.2.16: a groupchat message with <subject/> and no body; empty when none is set.
+std::shared_ptr<const xml::Prepared> Room::subject_message(std::string_view id,
+                                                           bool with_delay) const {
+  // 7.2.16: a groupchat message with <subject/> and no body; empty when none is set. On
+  // entering it says when the subject was set (XEP-0203, as Prosody does), so a client
+  // does not take an old subject for a new one.
   xml::Element m("message", std::string(ns::kComponent));
   m.set_attr("from", subject_nick_.empty() ? jid_str_ : occupant_jid(subject_nick_));
   m.set_attr("type", "groupchat");
   if (!id.empty()) m.set_attr("id", std::string(id));
   m.add_text_child("subject", std::string(ns::kComponent), subject_);
+  if (with_delay && !subject_.empty()) {
+    m.add("delay", std::string(ns::kDelay))
+        .set_attr("from", jid_str_)
+        .set_attr("stamp", delay_stamp(subject_at_));
+  }
   return xml::prepare(m);
 }
 

@@ -74,7 +74,16 @@ std::optional<StanzaError> Room::on_presence(const PresenceIn& p, Clock::time_po
   if (Occupant* o = occupant_by_session(p.from)) {
     if (o->nick != p.nick) return change_nick(*o, p, fx);
     if (p.has_muc_x) {
-      // XEP-0045 7.2: an entry request from a session already inside is a resync.
+      // XEP-0045 7.2: an entry request from a session already inside is a resync. Its
+      // presence is the occupant's latest (business rule 3: a changed one is broadcast);
+      // the resent join sequence carries it to the session itself.
+      if (o->payload_xml != p.payload_xml) {
+        o->payload_xml = p.payload_xml;
+        o->touch();
+        PresenceSpec spec;
+        spec.payload = &o->payload_xml;
+        broadcast_presence(*o, spec, fx);
+      }
       send_join_sequence(*o, p.from, p, now, fx, false);
     } else {
       update_presence(*o, p, fx);
@@ -156,7 +165,7 @@ void Room::send_join_sequence(const Occupant& o, const xmpp::Jid& session, const
   for (const History::Entry* e : history_.select(p.history, now, limits_->history_max_bytes)) {
     fx.broadcast(e->stanza, me);
   }
-  fx.broadcast(subject_message(), me);
+  fx.broadcast(subject_message({}, true), me);
 }
 
 void Room::update_presence(Occupant& o, const PresenceIn& p, Effects& fx) {
@@ -183,6 +192,7 @@ std::optional<StanzaError> Room::change_nick(Occupant& o, const PresenceIn& p, E
     // The same user already has that nick from another session: join it there.
     return StanzaError::conflict("Leave with this session first to share that nickname");
   }
+  if (o.sessions.size() > 1) return split_nick(o, p, fx);
   PresenceSpec gone;
   gone.unavailable = true;
   gone.codes = {303};
@@ -208,6 +218,42 @@ std::optional<StanzaError> Room::change_nick(Occupant& o, const PresenceIn& p, E
     back.id = s == p.from ? p.id : std::string();
     send_self_presence(renamed, s, back, fx);
   }
+  return std::nullopt;
+}
+
+std::optional<StanzaError> Room::split_nick(Occupant& o, const PresenceIn& p, Effects& fx) {
+  // One session of an occupant with several changes its nick: only that session moves, as
+  // in Prosody; the others keep the old nick. The session sees itself leave the old nick
+  // (303 with the new one, 7.6) and arrive under the new; everyone else sees the occupant's
+  // presence with its next session if this one was shown, and a new occupant.
+  PresenceSpec gone;
+  gone.unavailable = true;
+  gone.codes = {303};
+  gone.new_nick = p.nick;
+  gone.id = p.id;
+  gone.removed_affiliation = o.affiliation;
+  send_self_presence(o, p.from, gone, fx);
+  bool was_shown = o.sessions.front() == p.from;
+  o.remove_session(p.from);
+  if (was_shown) {
+    PresenceSpec still;
+    still.payload = &o.payload_xml;
+    broadcast_presence(o, still, fx);
+  }
+  Occupant& moved = occupants_[p.nick];
+  moved.nick = p.nick;
+  moved.bare = o.bare;
+  moved.affiliation = o.affiliation;
+  moved.role = o.role;  // the role is the user's for this visit, whichever nick it uses
+  moved.payload_xml = p.payload_xml;
+  moved.add_session(p.from);
+  nick_by_session_[p.from.str()] = p.nick;
+  sessions_changed();
+  PresenceSpec back;
+  back.payload = &moved.payload_xml;
+  broadcast_presence(moved, back, fx);
+  back.id = p.id;
+  send_self_presence(moved, p.from, back, fx);
   return std::nullopt;
 }
 

@@ -43,6 +43,7 @@ Room::Room(xmpp::Jid room_jid, const RoomSnapshot& snapshot,
       registered_nicks_(snapshot.registered_nicks),
       subject_(snapshot.subject),
       subject_nick_(snapshot.subject_nick),
+      subject_at_(snapshot.subject_at),
       creator_(snapshot.creator) {
   for (const auto& [jid, a] : snapshot.affiliations) affiliations_[jid] = a.affiliation;
   xml::NamespaceContext scope;
@@ -78,7 +79,9 @@ std::vector<StoreOp> Room::snapshot_ops(StoreTime now) const {
   for (const auto& [jid, nick] : registered_nicks_) {
     ops.push_back(RegisterNick{jid_str_, jid, nick, now});
   }
-  if (!subject_.empty()) ops.push_back(SetSubject{jid_str_, subject_, subject_nick_, {}, now});
+  if (!subject_.empty()) {
+    ops.push_back(SetSubject{jid_str_, subject_, subject_nick_, {}, subject_at_});
+  }
   return ops;
 }
 

@@ -200,7 +200,8 @@ void Service::handle_message(Slot& slot, const xml::Element& s, const Jid& from,
     if (type != "groupchat") {
       error = room_message(slot, s, from, now, fx);
     } else if (std::optional<std::string> subject = subject_change(s)) {
-      auto decided = room->decide_subject(from, std::move(*subject), std::string(s.attr_or("id")));
+      auto decided =
+          room->decide_subject(from, std::move(*subject), std::string(s.attr_or("id")), now);
       if (auto* e = std::get_if<StanzaError>(&decided)) {
         error = *e;
       } else {

@@ -106,6 +106,7 @@ struct RoomSnapshot {
   std::map<std::string, std::string> registered_nicks;    // bare JID -> nick
   std::string subject;
   std::string subject_nick;
+  StoreTime subject_at{};              // when it was set (the epoch when there is none)
   std::vector<StoredMessage> history;  // newest config.history_length messages, oldest first
 };
 

@@ -1,6 +1,9 @@
-// An XMPP address per RFC 7622: localpart@domainpart/resourcepart, each part prepared
-// (nodeprep / nameprep / resourceprep, via libidn's stringprep) so that comparison is exact
-// byte equality of the prepared forms.
+// An XMPP address: localpart@domainpart/resourcepart, each part prepared with the
+// stringprep profiles of RFC 6122 (nodeprep, nameprep, resourceprep, via libidn) so that
+// comparison is exact byte equality of the prepared forms. RFC 7622 replaced these
+// profiles with PRECIS (RFC 8264/8265/7700); Debian packages no PRECIS library (libidn2
+// covers IDNA2008 only), and servers still compare with stringprep, so we keep it. The
+// address syntax (lengths, the '/' and '@' split, IP literals) follows RFC 7622.
 #pragma once
 
 #include <optional>
