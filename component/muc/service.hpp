@@ -78,6 +78,9 @@ class Service {
     std::unique_ptr<Room> room;
     bool loading = false;
     bool busy = false;  // a change is being committed: later stanzas wait
+    // A logged temporary room emptied: its row must be marked destroyed before the name is
+    // used again, or a later load would bring the old room back. Kept until committed.
+    std::optional<DestroyRoom> retiring;
     std::deque<Waiting> waiting;
     std::deque<Held> held;
   };
@@ -122,7 +125,8 @@ class Service {
   void drain(const std::string& local, Effects& fx);
   void drop_if_finished(const std::string& local);
   // A finished room (emptied temporary, or destroyed) leaves its slot; output it held stays.
-  void retire_if_finished(Slot& slot);
+  void retire_if_finished(const std::string& local, Slot& slot);
+  void commit_retirement(const std::string& local, Slot& slot);
 
   ServiceConfig config_;
   Store* store_;

@@ -38,7 +38,13 @@ void Service::route(const std::string& local, const xml::Element& s, const Jid& 
     slot.waiting.push_back({s, now});
     return;
   }
-  retire_if_finished(slot);
+  retire_if_finished(local, slot);
+  if (slot.retiring) {
+    // The emptied room's row is not yet marked destroyed: this stanza waits for that.
+    slot.waiting.push_back({s, now});
+    if (!slot.busy) commit_retirement(local, slot);
+    return;
+  }
   Effects room_fx;
   dispatch(slot, s, from, to, now, room_fx);
   output(slot, room_fx, s, fx);
@@ -69,8 +75,17 @@ void Service::output(Slot& slot, Effects& room_fx, const xml::Element& request, 
                    auto it = slots_.find(local);
                    if (it == slots_.end()) return;
                    Slot& s = it->second;
+                   bool later = false;
                    for (Held& h : s.held) {
+                     if (later && !ok && unarchived) {
+                       // A newcomer who joined while this committed got the message in its
+                       // history; that output is still held, so it is taken back too: the
+                       // archive never misses a message anyone saw (README, Durability).
+                       std::erase_if(h.out,
+                                     [&](const Outbound& o) { return o.stanza == unarchived; });
+                     }
                      if (h.barrier != barrier) continue;
+                     later = true;
                      h.done = true;
                      if (!ok) {
                        // Not archived, so not broadcast: the sender is told to retry.
@@ -200,31 +215,60 @@ void Service::drain(const std::string& local, Effects& fx) {
     if (it == slots_.end()) return;
     Slot& slot = it->second;
     if (slot.loading || slot.busy || slot.waiting.empty()) return;
+    retire_if_finished(local, slot);  // a room emptied by an earlier waiting stanza is gone
+    if (slot.retiring) {
+      if (!slot.busy) commit_retirement(local, slot);
+      return;  // the rest waits for the row to be retired
+    }
     Waiting w = std::move(slot.waiting.front());
     slot.waiting.pop_front();
     std::optional<Jid> from = Jid::parse(w.stanza.attr_or("from"));
     std::optional<Jid> to = Jid::parse(w.stanza.attr_or("to"));
     if (!from || !to) continue;  // checked on arrival; cannot happen
-    retire_if_finished(slot);    // a room emptied by an earlier waiting stanza is gone
     Effects room_fx;
     dispatch(slot, w.stanza, *from, *to, w.at, room_fx);
     output(slot, room_fx, w.stanza, fx);
   }
 }
 
-void Service::retire_if_finished(Slot& slot) {
+void Service::retire_if_finished(const std::string& local, Slot& slot) {
   if (!slot.room || !slot.room->finished()) return;
   if (store_ != nullptr && slot.room->stored() && !slot.room->destroyed()) {
-    // A logged temporary room ends with its last occupant: mark its row destroyed so the
-    // name is free (its archive stays for the operators).
+    // A logged temporary room ends with its last occupant: its row is marked destroyed so
+    // the name is free (its archive stays for the operators).
     std::string jid = slot.room->jid().str();
-    store_->commit(jid, {DestroyRoom{jid, "temporary room emptied", {}, {}, last_now_}},
-                   [jid](bool ok) {
-                     if (!ok) base::log_warn("could not mark temporary room {} destroyed", jid);
-                   });
+    slot.retiring = DestroyRoom{jid, "temporary room emptied", {}, {}, last_now_};
   }
   // The next stanza for this name finds no room: a join creates a new one.
   slot.room.reset();
+  if (slot.retiring) commit_retirement(local, slot);
+}
+
+void Service::commit_retirement(const std::string& local, Slot& slot) {
+  slot.busy = true;
+  std::string jid = slot.retiring->room;
+  store_->commit(jid, {*slot.retiring}, [this, local, jid](bool ok) {
+    auto it = slots_.find(local);
+    if (it == slots_.end()) return;
+    Slot& s = it->second;
+    s.busy = false;
+    Effects out;
+    if (ok) {
+      s.retiring.reset();
+      drain(local, out);
+    } else {
+      // Until the row is retired the name cannot be reused: what waited is refused and the
+      // next stanza tries again (the same answer as a room that could not be loaded).
+      base::log_warn("could not mark temporary room {} destroyed; will retry", jid);
+      for (const Waiting& w : s.waiting) {
+        if (!xmpp::must_not_answer(w.stanza))
+          out.send(xmpp::error_reply(w.stanza, database_unavailable()));
+      }
+      s.waiting.clear();
+    }
+    drop_if_finished(local);
+    if (emit_) emit_(out);
+  });
 }
 
 void Service::drop_if_finished(const std::string& local) {
@@ -232,8 +276,8 @@ void Service::drop_if_finished(const std::string& local) {
   if (it == slots_.end()) return;
   Slot& slot = it->second;
   if (slot.loading || slot.busy || !slot.waiting.empty()) return;
-  retire_if_finished(slot);
-  if (slot.room || !slot.held.empty()) return;
+  retire_if_finished(local, slot);
+  if (slot.room || slot.retiring || slot.busy || !slot.held.empty()) return;
   slots_.erase(it);
 }
 

@@ -136,6 +136,46 @@ TEST_F(Durability, AJoinQueuedBehindTheLastLeaveCreatesANewRoom) {
   EXPECT_TRUE(contains(out, "affiliation='owner' role='moderator' jid='carol@localhost/c'"));
 }
 
+// A logged temporary room: stored (its archive), yet gone when empty.
+class LoggedTemporaryRoom : public Durability {
+ protected:
+  void SetUp() override {
+    Durability::SetUp();
+    configure("log", "enablelogging", "1");
+    store.finish_commit(true);
+    configure("tmp", "persistentroom", "0");
+    store.finish_commit(true);
+    h.take_emitted();
+    h.send("<presence from='bob@localhost/b' to='" + kRoom + "/Bob' type='unavailable'/>");
+    h.send("<presence from='alice@localhost/a' to='" + kRoom + "/Alice' type='unavailable'/>");
+    h.take_emitted();
+  }
+};
+
+TEST_F(LoggedTemporaryRoom, EmptiedRoomIsRetiredBeforeItsNameIsReused) {
+  ASSERT_EQ(store.commits.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<muc::DestroyRoom>(store.commits.front().ops.front()));
+  // Carol's join waits for the row to be retired, then creates a new room.
+  EXPECT_TRUE(h.join("carol@localhost/c", kRoom + "/Carol", kJoin).empty());
+  store.finish_commit(true);
+  auto out = h.take_emitted();
+  EXPECT_TRUE(contains(out, "<status code='201'/>"));
+}
+
+TEST_F(LoggedTemporaryRoom, FailedRetirementRefusesWhatWaitedAndIsRetried) {
+  h.join("carol@localhost/c", kRoom + "/Carol", kJoin);
+  store.finish_commit(false);
+  auto refused = h.take_emitted();
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_EQ(error_of(refused[0]), "wait/resource-constraint");
+  // The next stanza tries again; the old room never comes back.
+  EXPECT_TRUE(h.join("carol@localhost/c", kRoom + "/Carol", kJoin).empty());
+  ASSERT_EQ(store.commits.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<muc::DestroyRoom>(store.commits.front().ops.front()));
+  store.finish_commit(true);
+  EXPECT_TRUE(contains(h.take_emitted(), "<status code='201'/>"));
+}
+
 TEST_F(Durability, ANewcomerDuringAnArchiveCommitGetsTheMessageAsHistory) {
   configure("log", "enablelogging", "1");
   store.finish_commit(true);
@@ -169,6 +209,45 @@ TEST_F(Durability, AMessageWhoseArchiveFailedIsNotInHistory) {
       h.join("carol@localhost/c", kRoom + "/Carol", "<x xmlns='http://jabber.org/protocol/muc'/>");
   ASSERT_FALSE(joined.empty());
   for (const auto& s : joined) EXPECT_EQ(s.find("lost words"), std::string::npos);
+}
+
+TEST_F(Durability, AJoinWhileTheArchiveCommitsDoesNotGetAMessageWhoseCommitFailed) {
+  configure("log", "enablelogging", "1");
+  store.finish_commit(true);
+  h.take_emitted();
+  h.send("<message from='bob@localhost/b' to='" + kRoom +
+         "' type='groupchat' id='m1'><body>lost words</body></message>");
+  // Carol joins before the archive answers: her join sequence is held behind the commit.
+  auto joined =
+      h.join("carol@localhost/c", kRoom + "/Carol", "<x xmlns='http://jabber.org/protocol/muc'/>");
+  EXPECT_TRUE(joined.empty());
+  store.finish_commit(false);
+  auto released = h.take_emitted();
+  bool carol_joined = false;
+  for (const auto& s : released) {
+    if (s.find("to='carol@localhost/c'") == std::string::npos) continue;
+    EXPECT_EQ(s.find("lost words"), std::string::npos) << s;
+    carol_joined = carol_joined || s.find("code='110'") != std::string::npos;
+  }
+  EXPECT_TRUE(carol_joined);
+}
+
+TEST_F(Durability, AJoinWhileTheArchiveCommitsGetsTheMessageOnceItIsArchived) {
+  configure("log", "enablelogging", "1");
+  store.finish_commit(true);
+  h.take_emitted();
+  h.send("<message from='bob@localhost/b' to='" + kRoom +
+         "' type='groupchat' id='m1'><body>kept words</body></message>");
+  h.join("carol@localhost/c", kRoom + "/Carol", "<x xmlns='http://jabber.org/protocol/muc'/>");
+  store.finish_commit(true);
+  int to_carol = 0;
+  for (const auto& s : h.take_emitted()) {
+    if (s.find("kept words") != std::string::npos &&
+        s.find("to='carol@localhost/c'") != std::string::npos) {
+      ++to_carol;
+    }
+  }
+  EXPECT_EQ(to_carol, 1);  // in her history, not also live (she was not in the room yet)
 }
 
 TEST(Listing, DiscoItemsListsStoredRoomsNotLoadedAndLoadedOnesAsTheyAreNow) {
