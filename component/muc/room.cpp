@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "muc/options/members_only.hpp"
 #include "muc/room_internal.hpp"
 #include "xmpp/namespaces.hpp"
 
@@ -34,6 +35,40 @@ Affiliation Room::affiliation_of(const xmpp::Jid& jid) const {
 
 std::optional<xmpp::StanzaError> Room::hidden_from(const xmpp::Jid& who) const {
   return check_locked_room(locked_, affiliation_of(who));
+}
+
+std::string Room::invariant_violation() const {
+  // 10.7: a room always has an owner (service admins own every room besides).
+  bool owner = std::any_of(affiliations_.begin(), affiliations_.end(),
+                           [](const auto& a) { return a.second == Affiliation::owner; });
+  if (!owner && service_admins_->empty()) return "no owner";
+  std::size_t sessions = 0;
+  for (const auto& [nick, o] : occupants_) {
+    if (o.nick != nick) return "occupant " + nick + " is filed under another nick";
+    if (o.sessions.empty() || o.sessions.size() != o.addresses.size()) {
+      return "occupant " + nick + " has no sessions or stale addresses";
+    }
+    sessions += o.sessions.size();
+    for (const xmpp::Jid& s : o.sessions) {
+      auto it = nick_by_session_.find(s.str());
+      if (it == nick_by_session_.end() || it->second != nick) {
+        return "session " + s.str() + " is not indexed under " + nick;
+      }
+    }
+    const Affiliation effective = affiliation_of(o.bare);
+    if (o.affiliation != effective) return "occupant " + nick + " holds a stale affiliation";
+    if (effective == Affiliation::outcast) return "outcast " + nick + " is an occupant";  // 9.1
+    if (o.role == Role::none) return "occupant " + nick + " has role none";
+    // 5.1.2: admins and owners are moderators while they are in the room.
+    if (effective >= Affiliation::admin && o.role != Role::moderator) {
+      return "admin or owner " + nick + " is not a moderator";
+    }
+    if (!options::members_only_admits(config_, effective)) {
+      return "non-member " + nick + " is in a members-only room";
+    }
+  }
+  if (sessions != nick_by_session_.size()) return "sessions index has extra entries";
+  return {};
 }
 
 Party Room::party_of(const xmpp::Jid& from) const {

@@ -129,6 +129,10 @@ class Room {
                                const xml::Element& iq, Effects& fx);
 
   Affiliation affiliation_of(const xmpp::Jid& jid) const;
+  // What must always hold, for tests and fuzzing: the room has an owner, no outcast is an
+  // occupant, every occupant's role is one its affiliation allows and its cached
+  // affiliation is its effective one, and sessions and nicks agree. Empty when all hold.
+  std::string invariant_violation() const;
   // XEP-0045 10.1.1: item-not-found for anyone but an owner while the room is locked.
   std::optional<xmpp::StanzaError> hidden_from(const xmpp::Jid& who) const;
   // The bare JID that reserved `nick`, or empty.

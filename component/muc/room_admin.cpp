@@ -128,22 +128,25 @@ void Room::apply_affiliation(const AffiliationChange& c, const AdminChange& chan
   }
   for (const std::string& nick : present) {
     Occupant& o = occupants_.at(nick);
-    if (c.to == Affiliation::outcast) {
+    // What the user is now, effectively: a service admin stays an owner, a user whose own
+    // affiliation went away falls back to its domain's.
+    const Affiliation before = o.affiliation;
+    const Affiliation now = affiliation_of(o.bare);
+    if (now == Affiliation::outcast) {
       remove_occupant(nick, {301}, Affiliation::outcast, detail, fx);  // 9.1 ban
       continue;
     }
-    if (!options::members_only_admits(config_, c.to)) {
-      remove_occupant(nick, {321}, c.to, detail, fx);  // 9.4 removed from members-only
+    if (!options::members_only_admits(config_, now)) {
+      remove_occupant(nick, {321}, now, detail, fx);  // 9.4 removed from members-only
       continue;
     }
     // 5.2 / 9.3-9.7: the role follows the new affiliation; a member who was a visitor
     // gains voice, a demoted admin loses moderation.
-    Role role = default_role(c.to, config_.moderated);
-    if (c.from < Affiliation::admin && c.to < Affiliation::admin &&
-        (o.role > role || !raise_role)) {
+    Role role = default_role(now, config_.moderated);
+    if (before < Affiliation::admin && now < Affiliation::admin && (o.role > role || !raise_role)) {
       role = o.role;
     }
-    o.affiliation = c.to;
+    o.affiliation = now;
     o.role = role;
     o.touch();
     PresenceSpec spec;

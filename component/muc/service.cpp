@@ -31,6 +31,14 @@ std::size_t Service::room_count() const {
                     [](const auto& entry) { return entry.second.room != nullptr; }));
 }
 
+std::vector<const Room*> Service::rooms() const {
+  std::vector<const Room*> out;
+  for (const auto& [local, slot] : slots_) {
+    if (slot.room) out.push_back(slot.room.get());
+  }
+  return out;
+}
+
 const Room* Service::find_room(const std::string& local) const {
   auto it = slots_.find(local);
   return it == slots_.end() ? nullptr : it->second.room.get();

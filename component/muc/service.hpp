@@ -61,6 +61,8 @@ class Service {
 
   std::size_t room_count() const;
   const Room* find_room(const std::string& local) const;
+  // Every loaded room, for tests and fuzzing.
+  std::vector<const Room*> rooms() const;
 
  private:
   // A room's place in the service: the room (null while loading or when absent), the

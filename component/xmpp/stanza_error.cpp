@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <vector>
 
 #include "xmpp/namespaces.hpp"
@@ -33,6 +34,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 }  // namespace
 
 xml::Element error_reply(const xml::Element& original, const StanzaError& error) {
+  // RFC 6120 8.3.1: an error never answers an error or an iq result; callers check first.
+  assert(!must_not_answer(original));
   xml::Element reply(original.name(), original.ns());
   swap_addresses(original, reply);
   reply.set_attr("type", "error");
@@ -54,6 +57,7 @@ bool must_not_answer(const xml::Element& stanza) {
 }
 
 xml::Element iq_result(const xml::Element& request) {
+  assert(request.name() == "iq" && !must_not_answer(request));
   xml::Element reply("iq", request.ns());
   swap_addresses(request, reply);
   reply.set_attr("type", "result");

@@ -211,3 +211,18 @@ TEST(Jid, PrepareLocal) {
 
 }  // namespace
 }  // namespace xmpp
+
+namespace xmpp {
+namespace {
+
+// Found by fuzzing (tests/fuzz/regressions/jid/): a domain label with non-ASCII characters
+// was left to nameprep alone, which lets ASCII '<', ' ' and '@' through; STD3 refuses them.
+TEST(JidFuzzRegression, DomainLabelMixingUtf8AndAsciiPunctuationIsRefused) {
+  EXPECT_FALSE(Jid::parse("alicW1ee@0coho<x ncelv@>st\xd8\x9e"));
+  EXPECT_FALSE(Jid::parse("a@b\xc3\xa9<c.example"));
+  EXPECT_FALSE(Jid::parse("a@-\xc3\xa9.example"));
+  EXPECT_TRUE(Jid::parse("a@caf\xc3\xa9.example"));
+}
+
+}  // namespace
+}  // namespace xmpp
