@@ -116,7 +116,7 @@ TEST_F(PgStoreOpsTest, SubjectIsReplacedAndItsNickKept) {
   auto [found, ok] = load(kRoom);
   ASSERT_TRUE(found);
   EXPECT_EQ(found->subject, "Second");
-  EXPECT_EQ(found->subject_nick, "");  // set by the room itself
+  EXPECT_EQ(found->subject_nick, "");   // set by the room itself
   EXPECT_EQ(found->subject_at, at(2));  // the join's <delay/> says when
   ASSERT_TRUE(commit(kRoom, {muc::SetSubject{kRoom, "Third", "Bob", "bob@x", at(3)}}));
   EXPECT_EQ(load(kRoom).first->subject_nick, "Bob");
