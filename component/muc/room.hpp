@@ -165,6 +165,7 @@ class Room {
                                                            const AffiliationItem& item,
                                                            AdminChange& change) const;
   void apply_role(const RoleChange& c, const AdminChange& change, Effects& fx);
+  void reveal_jids(const Occupant& o, Effects& fx) const;
   void remember_invitation(std::string invitee, const xmpp::Jid& inviter,
                            Clock::time_point expires);
   // `raise_role`: the role may rise with the new affiliation (a member gains voice); false

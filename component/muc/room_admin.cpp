@@ -98,6 +98,7 @@ void Room::apply_role(const RoleChange& c, const AdminChange& change, Effects& f
     remove_occupant(c.nick, {307}, o->affiliation, detail, fx);  // 8.2 kick
     return;
   }
+  const bool could_see = sees_jids(*o);
   o->role = c.to;
   o->touch();
   PresenceSpec spec;
@@ -105,6 +106,19 @@ void Room::apply_role(const RoleChange& c, const AdminChange& change, Effects& f
   spec.detail = detail;
   broadcast_presence(*o, spec, fx);
   for (const xmpp::Jid& s : o->sessions) send_self_presence(*o, s, spec, fx);
+  if (!could_see) reveal_jids(*o, fx);
+}
+
+void Room::reveal_jids(const Occupant& o, Effects& fx) const {
+  // An occupant who now sees real JIDs (made moderator in a semi-anonymous room) gets the
+  // presence of everyone already here again, with their JIDs (XEP-0045 7.2.4: moderators
+  // see them), as Prosody does; otherwise it would know only those who came later.
+  if (!sees_jids(o)) return;
+  auto me = std::make_shared<xml::Recipients>();
+  for (const xmpp::Jid& s : o.sessions) me->add(s.str());
+  for (const auto& [nick, other] : occupants_) {
+    if (nick != o.nick) fx.broadcast(shown_presence(other, true), me);
+  }
 }
 
 void Room::apply_affiliation(const AffiliationChange& c, const AdminChange& change, Effects& fx,
@@ -146,6 +160,7 @@ void Room::apply_affiliation(const AffiliationChange& c, const AdminChange& chan
     if (before < Affiliation::admin && now < Affiliation::admin && (o.role > role || !raise_role)) {
       role = o.role;
     }
+    const bool could_see = sees_jids(o);
     o.affiliation = now;
     o.role = role;
     o.touch();
@@ -154,6 +169,7 @@ void Room::apply_affiliation(const AffiliationChange& c, const AdminChange& chan
     spec.detail = detail;
     broadcast_presence(o, spec, fx);
     for (const xmpp::Jid& s : o.sessions) send_self_presence(o, s, spec, fx);
+    if (!could_see) reveal_jids(o, fx);
   }
   if (present.empty()) {
     // 9.3 and on: a user changed while away learns of it by a message with 101.

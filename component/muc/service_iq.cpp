@@ -4,6 +4,7 @@
 #include "base/log.hpp"
 #include "muc/decode.hpp"
 #include "muc/features.hpp"
+#include "muc/privileges.hpp"
 #include "muc/service.hpp"
 #include "xmpp/namespaces.hpp"
 
@@ -162,6 +163,9 @@ IqAnswer Service::room_iq(Slot& slot, const xml::Element& iq, const xml::Element
   }
   if (payload.is("query", ns::kMucOwner)) {
     if (type == "get") return room.on_owner_get(from);
+    // Who may ask comes before what is asked: a non-owner is told it may not, whatever
+    // its form holds (XEP-0045 10.2).
+    if (auto refused = check_owner_action(room.affiliation_of(from))) return *refused;
     auto request = decode_owner_set(payload);
     if (auto* malformed = std::get_if<StanzaError>(&request)) return *malformed;
     return submitted(room.decide_owner_set(from, std::get<OwnerSetIn>(request)));

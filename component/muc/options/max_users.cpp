@@ -1,7 +1,9 @@
 // muc#roomconfig_maxusers (XEP-0045 10.2): a full room refuses newcomers with
-// wait/service-unavailable (7.2.9), except admins and owners, who MUST still get in, and a
-// further session of an occupant already inside (it adds no occupant).
+// wait/service-unavailable (7.2.9), except those the privilege table lets in (admins and
+// owners MUST still get in), and a further session of an occupant already inside (it adds no
+// occupant).
 #include "muc/options/all.hpp"
+#include "muc/privileges.hpp"
 
 namespace muc::options {
 
@@ -18,7 +20,7 @@ OptionDescriptor max_users() {
              "max_users");
   d.admit = [](const RoomConfig& c, const EntryFacts& f) -> std::optional<xmpp::StanzaError> {
     bool full = c.max_users != 0 && f.occupants >= c.max_users;
-    if (!full || f.joins_own_occupant || f.affiliation >= Affiliation::admin) return std::nullopt;
+    if (!full || f.joins_own_occupant || may_exceed_max_users(f.affiliation)) return std::nullopt;
     return xmpp::StanzaError{"wait", "service-unavailable", "This room is full"};
   };
   return d;
