@@ -30,8 +30,7 @@ muc::ServiceConfig service_config(const Config& c) {
       break;
   }
   s.creation_domains = c.creation_domains;
-  s.limits.history_max_bytes = c.history_max_bytes;
-  s.limits.max_users_presence = c.max_users_presence;
+  s.limits = c.limits;
   return s;
 }
 

@@ -77,6 +77,18 @@ class Reader {
     return static_cast<std::size_t>(i->get());
   }
 
+  // A number (integer or float) of at least 0.
+  std::optional<double> rate(const toml::node& node, std::string_view key) {
+    std::optional<double> d;
+    if (const auto* i = node.as_integer()) d = static_cast<double>(i->get());
+    if (const auto* f = node.as_floating_point()) d = f->get();
+    if (!d || *d < 0) {
+      fail(key, "expected a number >= 0");
+      return std::nullopt;
+    }
+    return d;
+  }
+
   std::vector<std::string> strings(const toml::node& node, std::string_view key) {
     std::vector<std::string> out;
     const auto* arr = node.as_array();
@@ -130,16 +142,57 @@ void read_link(const toml::table& t, Reader& r, xmpp::LinkConfig& link) {
   }
 }
 
+// The bounds of muc::ServiceLimits, one [service] key each (documented in kHelp and the
+// README's configuration table). 0 means no bound, except where `min` is 1.
+struct CountKey {
+  std::string_view name;
+  std::size_t muc::ServiceLimits::*field;
+  long long min;
+};
+constexpr CountKey kCountKeys[] = {
+    {"history_max_bytes", &muc::ServiceLimits::history_max_bytes, 1},
+    {"max_users_presence", &muc::ServiceLimits::max_users_presence, 0},
+    {"nick_max_bytes", &muc::ServiceLimits::nick_max_bytes, 0},
+    {"subject_max_bytes", &muc::ServiceLimits::subject_max_bytes, 0},
+    {"reason_max_bytes", &muc::ServiceLimits::reason_max_bytes, 0},
+    {"presence_max_bytes", &muc::ServiceLimits::presence_max_bytes, 0},
+    {"max_occupants", &muc::ServiceLimits::max_occupants, 0},
+    {"max_rooms", &muc::ServiceLimits::max_rooms, 0},
+    {"rooms_per_user_per_hour", &muc::ServiceLimits::rooms_per_user_per_hour, 0},
+    {"max_waiting", &muc::ServiceLimits::max_waiting, 0},
+};
+struct RateKey {
+  std::string_view name;
+  double muc::ServiceLimits::*field;
+};
+constexpr RateKey kRateKeys[] = {
+    {"message_rate", &muc::ServiceLimits::message_rate},
+    {"message_burst", &muc::ServiceLimits::message_burst},
+};
+
+// A ServiceLimits key: true when `key` is one (read into `limits`, or an error recorded).
+bool read_limit(std::string_view key, const toml::node& v, const std::string& qualified, Reader& r,
+                muc::ServiceLimits& limits) {
+  for (const CountKey& c : kCountKeys) {
+    if (c.name != key) continue;
+    if (auto n = r.count(v, qualified, c.min)) limits.*c.field = *n;
+    return true;
+  }
+  for (const RateKey& c : kRateKeys) {
+    if (c.name != key) continue;
+    if (auto d = r.rate(v, qualified)) limits.*c.field = *d;
+    return true;
+  }
+  return false;
+}
+
 void read_service(const toml::table& t, Reader& r, Config& config) {
   for (const auto& [k, v] : t) {
     const std::string_view key = k.str();
     const std::string qualified = fmt::format("service.{}", key);
+    if (read_limit(key, v, qualified, r, config.limits)) continue;
     if (key == "history_default") {
       if (auto n = r.count(v, qualified, 0)) config.history_default = *n;
-    } else if (key == "history_max_bytes") {
-      if (auto n = r.count(v, qualified, 1)) config.history_max_bytes = *n;
-    } else if (key == "max_users_presence") {
-      if (auto n = r.count(v, qualified, 0)) config.max_users_presence = *n;
     } else if (key == "service_admins") {
       config.service_admins.clear();
       for (const auto& text : r.strings(v, qualified)) {
@@ -249,6 +302,16 @@ Config file (TOML), every key optional:
   history_max_bytes = 262144      # bytes of history sent on join, whole stanzas
   max_users_presence = 1000       # above this, plain presence of non-moderators goes to
                                   # moderators only (0: always to everyone)
+  nick_max_bytes = 128            # longer nicks: policy-violation (0: no bound, here and below)
+  subject_max_bytes = 4096        # longer subjects: policy-violation
+  reason_max_bytes = 1024         # kick, ban, destroy, invitation and decline reasons
+  presence_max_bytes = 16384      # presence children a room rebroadcasts (status, caps...)
+  max_occupants = 10000           # occupants of any one room (admins and owners still enter)
+  max_rooms = 10000               # live rooms; more: resource-constraint (service admins exempt)
+  rooms_per_user_per_hour = 10    # rooms one bare JID may create per hour (admins exempt)
+  max_waiting = 1000              # stanzas queued for a room that is loading or committing
+  message_rate = 2.0              # groupchat messages per second per occupant (0: no limit;
+  message_burst = 10.0            # moderators exempt), and how many at once
   service_admins = ["admin@localhost"]
   room_creation = "anyone"        # anyone | domains | admins
   creation_domains = ["localhost"]  # who may create rooms when room_creation = "domains"

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "base/log.hpp"
+#include "muc/service_limits.hpp"
 #include "xmpp/component_link.hpp"
 #include "xmpp/jid.hpp"
 
@@ -32,9 +33,8 @@ struct Config {
   base::LogLevel log_level = base::LogLevel::info;
 
   // [service]
-  std::size_t history_default = 20;  // messages of history sent on join (XEP-0045 7.2.15)
-  std::size_t history_max_bytes = std::size_t{256} * 1024;  // bytes of history sent on join
-  std::size_t max_users_presence = 1000;  // crowded above this (muc::ServiceLimits); 0: never
+  std::size_t history_default = 20;       // messages of history sent on join (XEP-0045 7.2.15)
+  muc::ServiceLimits limits;              // every bound of ServiceLimits, one [service] key each
   std::vector<xmpp::Jid> service_admins;  // bare JIDs with full power over every room
   RoomCreation room_creation = RoomCreation::anyone;
   std::vector<std::string> creation_domains;  // prepared domains, for RoomCreation::domains

@@ -150,13 +150,15 @@ std::vector<FormField> decode_form_fields(const xml::Element& x) {
   return out;
 }
 
-std::variant<OwnerSetIn, xmpp::StanzaError> decode_owner_set(const xml::Element& query) {
+std::variant<OwnerSetIn, xmpp::StanzaError> decode_owner_set(const xml::Element& query,
+                                                             const ServiceLimits& limits) {
   OwnerSetIn in;
   if (const xml::Element* d = query.child("destroy", ns::kMucOwner)) {
     in.kind = OwnerSetIn::Kind::destroy;
     in.destroy.alternate = std::string(d->attr_or("jid"));
     in.destroy.reason = d->child_text("reason", ns::kMucOwner);
     in.destroy.password = d->child_text("password", ns::kMucOwner);
+    if (auto e = check_size("The reason", in.destroy.reason, limits.reason_max_bytes)) return *e;
     return in;
   }
   const xml::Element* form = query.child("x", ns::kData);
@@ -190,7 +192,15 @@ std::variant<AdminGetIn, xmpp::StanzaError> decode_admin_get(const xml::Element&
   return xmpp::StanzaError::bad_request("The item must name a role or an affiliation");
 }
 
-std::variant<AdminSetIn, xmpp::StanzaError> decode_admin_set(const xml::Element& query) {
+std::optional<xmpp::StanzaError> check_size(std::string_view what, std::string_view text,
+                                            std::size_t max) {
+  if (max == 0 || text.size() <= max) return std::nullopt;
+  return xmpp::StanzaError{"modify", "policy-violation",
+                           std::string(what) + " is longer than " + std::to_string(max) + " bytes"};
+}
+
+std::variant<AdminSetIn, xmpp::StanzaError> decode_admin_set(const xml::Element& query,
+                                                             const ServiceLimits& limits) {
   AdminSetIn in;
   for (const xml::Element* item : query.children("item", ns::kMucAdmin)) {
     const std::string* role = item->attr("role");
@@ -200,6 +210,7 @@ std::variant<AdminSetIn, xmpp::StanzaError> decode_admin_set(const xml::Element&
       return xmpp::StanzaError::bad_request("An item carries either a role or an affiliation");
     }
     std::string reason = item->child_text("reason", ns::kMucAdmin);
+    if (auto e = check_size("The reason", reason, limits.reason_max_bytes)) return *e;
     if (role != nullptr) {
       std::optional<Role> r = parse_role(*role);
       if (!r) return xmpp::StanzaError::bad_request("Unknown role");
@@ -238,7 +249,8 @@ std::string first_value(const std::vector<FormField>& fields, std::string_view v
 
 }  // namespace
 
-std::variant<RegisterSetIn, xmpp::StanzaError> decode_register_set(const xml::Element& query) {
+std::variant<RegisterSetIn, xmpp::StanzaError> decode_register_set(const xml::Element& query,
+                                                                   const ServiceLimits& limits) {
   RegisterSetIn in;
   if (query.child("remove", ns::kRegister) != nullptr) {
     in.remove = true;  // XEP-0077 3.2, as 7.10 uses it: cancel the registration
@@ -249,10 +261,12 @@ std::variant<RegisterSetIn, xmpp::StanzaError> decode_register_set(const xml::El
     return xmpp::StanzaError::bad_request("Submit the registration form");
   }
   in.nick = first_value(decode_form_fields(*form), "muc#register_roomnick");
+  if (auto e = check_size("The nickname", in.nick, limits.nick_max_bytes)) return *e;
   return in;
 }
 
-std::variant<RoomMessageIn, xmpp::StanzaError> decode_room_message(const xml::Element& message) {
+std::variant<RoomMessageIn, xmpp::StanzaError> decode_room_message(const xml::Element& message,
+                                                                   const ServiceLimits& limits) {
   if (const xml::Element* x = message.child("x", ns::kMucUser)) {
     std::vector<const xml::Element*> invites = x->children("invite", ns::kMucUser);
     if (!invites.empty()) {
@@ -263,13 +277,18 @@ std::variant<RoomMessageIn, xmpp::StanzaError> decode_room_message(const xml::El
           return xmpp::StanzaError::jid_malformed("The invitee's address is not a valid JID");
         }
         in.invitees.push_back({std::move(*to), invite->child_text("reason", ns::kMucUser)});
+        if (auto e = check_size("The reason", in.invitees.back().reason, limits.reason_max_bytes)) {
+          return *e;
+        }
       }
       return RoomMessageIn{std::move(in)};
     }
     if (const xml::Element* decline = x->child("decline", ns::kMucUser)) {
       std::optional<xmpp::Jid> to = xmpp::Jid::parse(decline->attr_or("to"));
       if (!to) return xmpp::StanzaError::jid_malformed("Decline to whom?");
-      return RoomMessageIn{DeclineIn{std::move(*to), decline->child_text("reason", ns::kMucUser)}};
+      std::string reason = decline->child_text("reason", ns::kMucUser);
+      if (auto e = check_size("The reason", reason, limits.reason_max_bytes)) return *e;
+      return RoomMessageIn{DeclineIn{std::move(*to), std::move(reason)}};
     }
   }
   if (const xml::Element* form = message.child("x", ns::kData)) {

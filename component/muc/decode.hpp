@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "muc/requests.hpp"
+#include "muc/service_limits.hpp"
 #include "xml/element.hpp"
 #include "xmpp/stanza_error.hpp"
 
@@ -42,20 +43,29 @@ std::string error_condition(const xml::Element& stanza);
 std::vector<FormField> decode_form_fields(const xml::Element& x);
 
 // A muc#owner <query/> of an iq set (XEP-0045 10.1, 10.2, 10.9).
-std::variant<OwnerSetIn, xmpp::StanzaError> decode_owner_set(const xml::Element& query);
+std::variant<OwnerSetIn, xmpp::StanzaError> decode_owner_set(const xml::Element& query,
+                                                             const ServiceLimits& limits = {});
 
 // muc#admin <query/> of an iq get and set (XEP-0045 8.5, 9, 10.3-10.8). Malformed items
 // (both or neither of role and affiliation, unknown values, no nick or jid) get
 // modify/bad-request, a bad jid modify/jid-malformed.
 std::variant<AdminGetIn, xmpp::StanzaError> decode_admin_get(const xml::Element& query);
-std::variant<AdminSetIn, xmpp::StanzaError> decode_admin_set(const xml::Element& query);
+std::variant<AdminSetIn, xmpp::StanzaError> decode_admin_set(const xml::Element& query,
+                                                             const ServiceLimits& limits = {});
 
 // jabber:iq:register <query/> of an iq set (XEP-0045 7.10).
-std::variant<RegisterSetIn, xmpp::StanzaError> decode_register_set(const xml::Element& query);
+std::variant<RegisterSetIn, xmpp::StanzaError> decode_register_set(
+    const xml::Element& query, const ServiceLimits& limits = {});
 
 // A message of type normal to the room: an invitation, a decline or a voice request (XEP-0045
 // 7.8, 7.13, 8.6); anything else is modify/bad-request.
-std::variant<RoomMessageIn, xmpp::StanzaError> decode_room_message(const xml::Element& message);
+std::variant<RoomMessageIn, xmpp::StanzaError> decode_room_message(
+    const xml::Element& message, const ServiceLimits& limits = {});
+
+// modify/policy-violation when `text` (what is named `what`) is over `max` bytes (0: no
+// bound): the answer to any text a user would make the room repeat past ServiceLimits.
+std::optional<xmpp::StanzaError> check_size(std::string_view what, std::string_view text,
+                                            std::size_t max);
 
 // A groupchat message is a subject change when it has <subject/> and no <body/> or <thread/>
 // (XEP-0045 8.1).

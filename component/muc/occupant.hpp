@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,6 +27,10 @@ struct Occupant {
   // nick, payload or first session changed): a join into a room of N costs no N builds.
   mutable std::shared_ptr<const xml::Prepared> shown_plain;
   mutable std::shared_ptr<const xml::Prepared> shown_jid;
+  // Groupchat token bucket (ServiceLimits::message_rate): tokens left, as of `refilled`.
+  // A new occupant starts full: refilled is then the epoch, and the first message fills it.
+  double tokens = 0;
+  std::chrono::system_clock::time_point refilled{};
 
   void touch() {
     shown_plain.reset();

@@ -151,6 +151,8 @@ class Room {
   void remove_session(const xmpp::Jid& session, std::vector<int> codes,
                       const std::string& payload_xml, Effects& fx);
   void apply_subject(const SubjectChange& change, Effects& fx);
+  // ServiceLimits::message_rate: takes one message's token, or the error to answer.
+  std::optional<xmpp::StanzaError> take_token(Occupant& o, Clock::time_point now) const;
   // `from` as the privilege table sees it: its role (none when not an occupant) and its
   // effective affiliation.
   Party party_of(const xmpp::Jid& from) const;
@@ -207,7 +209,18 @@ class Room {
   xmpp::Jid jid_;
   std::string jid_str_;
   const std::vector<std::string>* service_admins_;
-  static constexpr ServiceLimits kNoLimits{0, 0};
+  static constexpr ServiceLimits kNoLimits{.max_users_presence = 0,
+                                           .history_max_bytes = 0,
+                                           .nick_max_bytes = 0,
+                                           .subject_max_bytes = 0,
+                                           .reason_max_bytes = 0,
+                                           .presence_max_bytes = 0,
+                                           .max_occupants = 0,
+                                           .max_rooms = 0,
+                                           .rooms_per_user_per_hour = 0,
+                                           .max_waiting = 0,
+                                           .message_rate = 0,
+                                           .message_burst = 0};
   const ServiceLimits* limits_ = &kNoLimits;
   RoomConfig config_;
   bool locked_ = true;

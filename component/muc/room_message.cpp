@@ -18,7 +18,8 @@ std::optional<StanzaError> Room::on_groupchat(const GroupchatIn& m, Clock::time_
                                               Effects& fx) {
   if (destroyed_) return StanzaError::item_not_found();
   if (auto refused = check_speak(party_of(m.from))) return refused;
-  const Occupant* o = occupant_by_session(m.from);
+  Occupant* o = occupant_by_session(m.from);
+  if (auto refused = take_token(*o, now)) return refused;
   xml::Element out = m.message;
   out.set_attr("from", occupant_jid(o->nick));
   out.set_attr("type", "groupchat");
@@ -39,6 +40,22 @@ std::optional<StanzaError> Room::on_groupchat(const GroupchatIn& m, Clock::time_
     if (!fx.archive.empty()) fx.forget_on_failure = entry.stanza;
     remember(std::move(entry));
   }
+  return std::nullopt;
+}
+
+std::optional<StanzaError> Room::take_token(Occupant& o, Clock::time_point now) const {
+  const double rate = limits_->message_rate;
+  const double burst = limits_->message_burst;
+  if (rate <= 0 || o.role == Role::moderator) return std::nullopt;
+  // A token bucket: `burst` messages at once, then `rate` per second.
+  const double elapsed = std::chrono::duration<double>(now - o.refilled).count();
+  o.tokens = o.refilled == Clock::time_point{} ? burst : std::min(burst, o.tokens + elapsed * rate);
+  o.refilled = now;
+  if (o.tokens < 1.0) {
+    // Nothing is broadcast; the sender may retry in a moment (RFC 6120 8.3.3.12, type wait).
+    return StanzaError{"wait", "policy-violation", "You are sending messages too fast"};
+  }
+  o.tokens -= 1.0;
   return std::nullopt;
 }
 

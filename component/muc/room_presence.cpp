@@ -38,6 +38,7 @@ Room::Facts Room::facts_for(const PresenceIn& p) const {
   Facts f;
   f.entry.affiliation = affiliation_of(p.from);
   f.entry.occupants = occupants_.size();
+  f.entry.occupant_cap = limits_->max_occupants;
   f.entry.password = &p.password;
   auto it = occupants_.find(p.nick);
   if (it != occupants_.end()) {

@@ -59,6 +59,34 @@ bool Service::may_create(const Jid& who) const {
   return false;
 }
 
+std::optional<StanzaError> Service::creation_quota(const Jid& who, Clock::time_point now) {
+  const ServiceLimits& l = config_.limits;
+  if (std::find(config_.service_admins.begin(), config_.service_admins.end(), who.bare_str()) !=
+      config_.service_admins.end()) {
+    return std::nullopt;  // the operator's own accounts are not limited
+  }
+  if (l.max_rooms != 0 && room_count() >= l.max_rooms) {
+    return StanzaError::resource_constraint("The service holds as many rooms as it may");
+  }
+  if (l.rooms_per_user_per_hour == 0) return std::nullopt;
+  // A sliding hour per bare JID; users who created nothing within it are forgotten, so the
+  // bookkeeping is bounded by the rooms created in the last hour.
+  std::deque<Clock::time_point>& made = created_by_[who.bare_str()];
+  while (!made.empty() && made.front() <= now - std::chrono::hours(1)) made.pop_front();
+  if (made.size() >= l.rooms_per_user_per_hour) {
+    return StanzaError{
+        "wait", "policy-violation",
+        "You may create " + std::to_string(l.rooms_per_user_per_hour) + " rooms per hour"};
+  }
+  made.push_back(now);
+  if (created_by_.size() > 4 * l.max_rooms + 1024) {
+    std::erase_if(created_by_, [&](const auto& e) {
+      return e.second.empty() || e.second.back() <= now - std::chrono::hours(1);
+    });
+  }
+  return std::nullopt;
+}
+
 void Service::handle(const xml::Element& stanza, Clock::time_point now, Effects& fx) {
   last_now_ = now;
   std::optional<Jid> from = Jid::parse(stanza.attr_or("from"));
@@ -153,7 +181,11 @@ void Service::handle_presence(Slot& slot, const xml::Element& s, const Jid& from
     return;
   }
   if (type == "unavailable") {
-    if (room != nullptr) room->on_leave(LeaveIn{from, presence_payload(s)}, fx);
+    if (room == nullptr) return;
+    // Leaving is never refused; a status over the bound is dropped, not repeated.
+    std::string payload = presence_payload(s);
+    if (check_size("", payload, config_.limits.presence_max_bytes)) payload.clear();
+    room->on_leave(LeaveIn{from, std::move(payload)}, fx);
     return;
   }
   if (!type.empty()) return;  // XEP-0045 7.2: only available presence enters
@@ -166,7 +198,15 @@ void Service::handle_presence(Slot& slot, const xml::Element& s, const Jid& from
     reply_error(s, StanzaError::jid_malformed("That nickname is not allowed"), fx);
     return;
   }
+  if (auto e = check_size("The nickname", *nick, config_.limits.nick_max_bytes)) {
+    reply_error(s, *e, fx);
+    return;
+  }
   PresenceIn p = decode_presence(s, from, *nick);
+  if (auto e = check_size("The presence", p.payload_xml, config_.limits.presence_max_bytes)) {
+    reply_error(s, *e, fx);
+    return;
+  }
   bool creating = false;
   if (room == nullptr) {
     if (!p.has_muc_x) {
@@ -175,6 +215,10 @@ void Service::handle_presence(Slot& slot, const xml::Element& s, const Jid& from
     }
     if (!may_create(from)) {
       reply_error(s, StanzaError::not_allowed("You are not allowed to create rooms here"), fx);
+      return;
+    }
+    if (auto refused = creation_quota(from, now)) {
+      reply_error(s, *refused, fx);
       return;
     }
     RoomConfig defaults;
@@ -208,6 +252,10 @@ void Service::handle_message(Slot& slot, const xml::Element& s, const Jid& from,
     if (type != "groupchat") {
       error = room_message(slot, s, from, now, fx);
     } else if (std::optional<std::string> subject = subject_change(s)) {
+      if (auto e = check_size("The subject", *subject, config_.limits.subject_max_bytes)) {
+        reply_error(s, *e, fx);
+        return;
+      }
       auto decided =
           room->decide_subject(from, std::move(*subject), std::string(s.attr_or("id")), now);
       if (auto* e = std::get_if<StanzaError>(&decided)) {
@@ -233,7 +281,7 @@ std::optional<StanzaError> Service::room_message(Slot& slot, const xml::Element&
   // Messages of type normal to the room carry a muc#user invite or decline (XEP-0045 7.8)
   // or a muc#request form (7.13, 8.6).
   Room& room = *slot.room;
-  auto decoded = decode_room_message(s);
+  auto decoded = decode_room_message(s, config_.limits);
   if (auto* malformed = std::get_if<StanzaError>(&decoded)) return *malformed;
   RoomMessageIn& request = std::get<RoomMessageIn>(decoded);
   if (auto* invite = std::get_if<InviteIn>(&request)) {

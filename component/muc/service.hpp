@@ -107,6 +107,8 @@ class Service {
   IqAnswer room_iq(Slot& slot, const xml::Element& iq, const xml::Element& payload,
                    const xmpp::Jid& from, Clock::time_point now, Effects& fx);
   bool may_create(const xmpp::Jid& who) const;
+  // ServiceLimits max_rooms and rooms_per_user_per_hour; counts the creation when allowed.
+  std::optional<xmpp::StanzaError> creation_quota(const xmpp::Jid& who, Clock::time_point now);
 
   // service_rooms.cpp: loading, commits, held output.
   void route(const std::string& local, const xml::Element& s, const xmpp::Jid& from,
@@ -141,6 +143,7 @@ class Service {
   };
   std::deque<SessionCheck> session_checks_;
   std::uint64_t next_check_ = 1;
+  std::map<std::string, std::deque<Clock::time_point>> created_by_;  // bare JID -> creations
   Clock::time_point last_now_{};  // the latest time handle() was given (the core reads no clock)
 };
 

@@ -157,7 +157,7 @@ IqAnswer Service::room_iq(Slot& slot, const xml::Element& iq, const xml::Element
       if (auto* malformed = std::get_if<StanzaError>(&request)) return *malformed;
       return room.on_admin_get(from, std::get<AdminGetIn>(request));
     }
-    auto request = decode_admin_set(payload);
+    auto request = decode_admin_set(payload, config_.limits);
     if (auto* malformed = std::get_if<StanzaError>(&request)) return *malformed;
     return submitted(room.decide_admin_set(from, std::get<AdminSetIn>(request)));
   }
@@ -166,13 +166,13 @@ IqAnswer Service::room_iq(Slot& slot, const xml::Element& iq, const xml::Element
     // Who may ask comes before what is asked: a non-owner is told it may not, whatever
     // its form holds (XEP-0045 10.2).
     if (auto refused = check_owner_action(room.affiliation_of(from))) return *refused;
-    auto request = decode_owner_set(payload);
+    auto request = decode_owner_set(payload, config_.limits);
     if (auto* malformed = std::get_if<StanzaError>(&request)) return *malformed;
     return submitted(room.decide_owner_set(from, std::get<OwnerSetIn>(request)));
   }
   if (payload.is("query", ns::kRegister)) {
     if (type == "get") return room.on_register_get(from);
-    auto request = decode_register_set(payload);
+    auto request = decode_register_set(payload, config_.limits);
     if (auto* malformed = std::get_if<StanzaError>(&request)) return *malformed;
     return submitted(room.decide_register(from, std::get<RegisterSetIn>(request)));
   }

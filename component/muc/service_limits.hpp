@@ -16,6 +16,31 @@ struct ServiceLimits {
   // The history sent on entering is cut to this many bytes, whole stanzas, newest kept
   // (XEP-0045 7.2.15: maxchars is the client's side of the same bound).
   std::size_t history_max_bytes = std::size_t{256} * 1024;
+
+  // Sizes of what one user may make the room repeat to everyone (bytes, UTF-8). Over them:
+  // modify/policy-violation naming the limit, and nothing is broadcast. A stanza is at most
+  // 256 KiB on the stream; these keep one stanza from becoming N copies of that.
+  std::size_t nick_max_bytes = 128;            // XEP-0045 7.2: the occupant JID's resource
+  std::size_t subject_max_bytes = 4096;        // 8.1
+  std::size_t reason_max_bytes = 1024;         // kick, ban, destroy, invite, decline
+  std::size_t presence_max_bytes = 16 * 1024;  // show, status, caps... as rebroadcast (7.7)
+
+  // Occupants of one room, whatever its muc#roomconfig_maxusers says (7.2.9 applies: admins
+  // and owners still enter).
+  std::size_t max_occupants = 10000;
+  // Live rooms in the service, and rooms one bare JID may create per hour (service admins
+  // are exempt from both).
+  std::size_t max_rooms = 10000;
+  std::size_t rooms_per_user_per_hour = 10;
+  // Stanzas waiting for one room while it loads or commits; more get wait/resource-constraint.
+  std::size_t max_waiting = 1000;
+
+  // Per-occupant groupchat rate, a token bucket (Prosody's mod_muc_limits and ejabberd's
+  // shapers are the anchors): `message_burst` messages at once, refilled at `message_rate`
+  // per second. An excess message gets wait/policy-violation and is not broadcast.
+  // Moderators are not limited. 0 = no limit.
+  double message_rate = 2.0;
+  double message_burst = 10.0;
 };
 
 }  // namespace muc

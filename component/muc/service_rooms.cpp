@@ -35,6 +35,14 @@ void Service::route(const std::string& local, const xml::Element& s, const Jid& 
   }
   Slot& slot = it->second;
   if (slot.loading || slot.busy || !slot.waiting.empty()) {
+    if (config_.limits.max_waiting != 0 && slot.waiting.size() >= config_.limits.max_waiting) {
+      // A room that cannot keep up (a slow commit, a load) does not grow without bound.
+      if (!xmpp::must_not_answer(s)) {
+        fx.send(xmpp::error_reply(
+            s, StanzaError::resource_constraint("The room is busy; try again shortly")));
+      }
+      return;
+    }
     slot.waiting.push_back({s, now});
     return;
   }

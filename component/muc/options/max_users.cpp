@@ -19,7 +19,8 @@ OptionDescriptor max_users() {
               {"none", "No limit"}},
              "max_users");
   d.admit = [](const RoomConfig& c, const EntryFacts& f) -> std::optional<xmpp::StanzaError> {
-    bool full = c.max_users != 0 && f.occupants >= c.max_users;
+    bool full = (c.max_users != 0 && f.occupants >= c.max_users) ||
+                (f.occupant_cap != 0 && f.occupants >= f.occupant_cap);
     if (!full || f.joins_own_occupant || may_exceed_max_users(f.affiliation)) return std::nullopt;
     return xmpp::StanzaError{"wait", "service-unavailable", "This room is full"};
   };

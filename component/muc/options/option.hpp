@@ -27,7 +27,8 @@ struct FieldOption {
 struct EntryFacts {
   Affiliation affiliation = Affiliation::none;  // effective (service admins, domains)
   std::size_t occupants = 0;                    // occupants in the room now
-  bool joins_own_occupant = false;              // another session of this user already has the nick
+  std::size_t occupant_cap = 0;     // the service's bound on any room (ServiceLimits), 0: none
+  bool joins_own_occupant = false;  // another session of this user already has the nick
   const std::optional<std::string>* password = nullptr;  // as given on entering
 };
 

@@ -68,8 +68,8 @@ TEST(Config, DefaultsWithSecretFromFlag) {
   EXPECT_EQ(c.log_level, base::LogLevel::info);
   EXPECT_EQ(c.history_default, 20u);
   EXPECT_EQ(c.link.stall_timeout, std::chrono::seconds(60));
-  EXPECT_EQ(c.history_max_bytes, 256u * 1024);
-  EXPECT_EQ(c.max_users_presence, 1000u);
+  EXPECT_EQ(c.limits.history_max_bytes, 256u * 1024);
+  EXPECT_EQ(c.limits.max_users_presence, 1000u);
   EXPECT_EQ(c.room_creation, RoomCreation::anyone);
   EXPECT_TRUE(c.db_uri.empty());
 }
@@ -109,9 +109,24 @@ TEST(Config, HelpExitsZeroAndDocumentsEverything) {
                            "[link]",
                            "stall_timeout",
                            "history_max_bytes",
-                           "max_users_presence"}) {
+                           "max_users_presence",
+                           "nick_max_bytes",
+                           "subject_max_bytes",
+                           "reason_max_bytes",
+                           "presence_max_bytes",
+                           "max_occupants",
+                           "max_rooms",
+                           "rooms_per_user_per_hour",
+                           "max_waiting",
+                           "message_rate",
+                           "message_burst"}) {
     EXPECT_NE(exit->message.find(word), std::string::npos) << word;
   }
+}
+
+TEST(Config, NegativeRateIsAnError) {
+  TempFile f("[service]\nmessage_rate = -1\n");
+  expect_error(run({"--secret", "s", "--config", f.path()}), "service.message_rate");
 }
 
 TEST(Config, MissingSecretIsAnError) {
@@ -183,6 +198,10 @@ stall_timeout = 5
 history_default = 0
 history_max_bytes = 4096
 max_users_presence = 0
+nick_max_bytes = 64
+max_rooms = 3
+message_rate = 0.5
+message_burst = 3
 service_admins = ["Admin@Example.net", "boss@example.net"]
 room_creation = "domains"
 creation_domains = ["Example.NET"]
@@ -199,8 +218,13 @@ creation_domains = ["Example.NET"]
   EXPECT_EQ(c.link.limits.max_attributes, 7u);
   EXPECT_EQ(c.history_default, 0u);
   EXPECT_EQ(c.link.stall_timeout, std::chrono::seconds(5));
-  EXPECT_EQ(c.history_max_bytes, 4096u);
-  EXPECT_EQ(c.max_users_presence, 0u);
+  EXPECT_EQ(c.limits.history_max_bytes, 4096u);
+  EXPECT_EQ(c.limits.max_users_presence, 0u);
+  EXPECT_EQ(c.limits.nick_max_bytes, 64u);
+  EXPECT_EQ(c.limits.max_rooms, 3u);
+  EXPECT_EQ(c.limits.message_rate, 0.5);
+  EXPECT_EQ(c.limits.message_burst, 3.0);
+  EXPECT_EQ(c.limits.subject_max_bytes, 4096u);  // untouched keys keep their defaults
   ASSERT_EQ(c.service_admins.size(), 2u);
   EXPECT_EQ(c.service_admins[0].str(), "admin@example.net");
   EXPECT_EQ(c.room_creation, RoomCreation::domains);

@@ -1,0 +1,153 @@
+// ServiceLimits (component/muc/service_limits.hpp): each bound, when passed, gets its stanza
+// error and nothing is broadcast.
+#include <gtest/gtest.h>
+
+#include "service_harness.hpp"
+
+namespace muc_test {
+namespace {
+
+const std::string kJoin = "<history maxstanzas='0'/>";
+
+muc::ServiceConfig with(const std::function<void(muc::ServiceLimits&)>& set) {
+  muc::ServiceConfig c;
+  set(c.limits);
+  return c;
+}
+
+std::string groupchat(const std::string& from, const std::string& id) {
+  return "<message from='" + from + "' to='r@conference.localhost' type='groupchat' id='" + id +
+         "'><body>hi</body></message>";
+}
+
+TEST(MessageRate, GroupchatBeyondTheBurstIsPolicyViolationAndNotBroadcast) {
+  ServiceHarness h(with([](auto& l) {
+    l.message_rate = 1;
+    l.message_burst = 2;
+  }));
+  h.create_instant_room("r", "alice@localhost/a", "Alice");
+  h.join("bob@localhost/b", "r@conference.localhost/Bob", kJoin);
+  EXPECT_EQ(h.send(groupchat("bob@localhost/b", "1")).size(), 2u);  // to Alice and Bob
+  EXPECT_EQ(h.send(groupchat("bob@localhost/b", "2")).size(), 2u);
+  auto third = h.send(groupchat("bob@localhost/b", "3"));
+  ASSERT_EQ(third.size(), 1u);
+  EXPECT_EQ(error_of(third[0]), "wait/policy-violation");
+  EXPECT_NE(third[0].find("to='bob@localhost/b'"), std::string::npos);
+}
+
+TEST(MessageRate, TokensComeBackWithTime) {
+  ServiceHarness h(with([](auto& l) {
+    l.message_rate = 1;
+    l.message_burst = 1;
+  }));
+  h.create_instant_room("r", "alice@localhost/a", "Alice");
+  h.join("bob@localhost/b", "r@conference.localhost/Bob", kJoin);
+  EXPECT_EQ(h.send(groupchat("bob@localhost/b", "1")).size(), 2u);
+  EXPECT_EQ(error_of(h.send(groupchat("bob@localhost/b", "2"))[0]), "wait/policy-violation");
+  h.advance(std::chrono::seconds(1));
+  EXPECT_EQ(h.send(groupchat("bob@localhost/b", "3")).size(), 2u);
+}
+
+TEST(MessageRate, ModeratorsAreNotLimited) {
+  ServiceHarness h(with([](auto& l) {
+    l.message_rate = 1;
+    l.message_burst = 1;
+  }));
+  h.create_instant_room("r", "alice@localhost/a", "Alice");
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(h.send(groupchat("alice@localhost/a", std::to_string(i))).size(), 1u);
+  }
+}
+
+TEST(TextSizes, LongNickIsPolicyViolation) {
+  ServiceHarness h(with([](auto& l) { l.nick_max_bytes = 8; }));
+  h.create_instant_room("r", "alice@localhost/a", "Alice");
+  auto out = h.join("bob@localhost/b", "r@conference.localhost/ABCDEFGHIJ", kJoin);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(error_of(out[0]), "modify/policy-violation");
+}
+
+TEST(TextSizes, LongSubjectIsPolicyViolationAndNotBroadcast) {
+  ServiceHarness h(with([](auto& l) { l.subject_max_bytes = 4; }));
+  h.create_instant_room("r", "alice@localhost/a", "Alice");
+  auto out = h.send(
+      "<message from='alice@localhost/a' to='r@conference.localhost' type='groupchat' "
+      "id='s'><subject>too long</subject></message>");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(error_of(out[0]), "modify/policy-violation");
+}
+
+TEST(TextSizes, LongKickReasonIsPolicyViolation) {
+  ServiceHarness h(with([](auto& l) { l.reason_max_bytes = 4; }));
+  h.create_instant_room("r", "alice@localhost/a", "Alice");
+  h.join("bob@localhost/b", "r@conference.localhost/Bob", kJoin);
+  auto out = h.send(
+      "<iq from='alice@localhost/a' to='r@conference.localhost' type='set' id='k'>"
+      "<query xmlns='http://jabber.org/protocol/muc#admin'><item nick='Bob' role='none'>"
+      "<reason>far too long</reason></item></query></iq>");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(error_of(out[0]), "modify/policy-violation");
+}
+
+TEST(TextSizes, LargePresenceIsPolicyViolationAndNotBroadcast) {
+  ServiceHarness h(with([](auto& l) { l.presence_max_bytes = 32; }));
+  h.create_instant_room("r", "alice@localhost/a", "Alice");
+  h.join("bob@localhost/b", "r@conference.localhost/Bob", kJoin);
+  auto out = h.send("<presence from='bob@localhost/b' to='r@conference.localhost/Bob'><status>" +
+                    std::string(100, 'x') + "</status></presence>");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(error_of(out[0]), "modify/policy-violation");
+}
+
+TEST(RoomQuota, UserCreatingTooManyRoomsPerHourIsPolicyViolation) {
+  ServiceHarness h(with([](auto& l) { l.rooms_per_user_per_hour = 2; }));
+  h.create_instant_room("r1", "alice@localhost/a", "Alice");
+  h.create_instant_room("r2", "alice@localhost/a", "Alice");
+  auto out = h.join("alice@localhost/a", "r3@conference.localhost/Alice", kJoin);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(error_of(out[0]), "wait/policy-violation");
+  EXPECT_EQ(h.service().find_room("r3"), nullptr);
+  // Others are not affected, and an hour later Alice may again.
+  EXPECT_NE(error_of(h.join("bob@localhost/b", "r4@conference.localhost/Bob", kJoin)[0]),
+            "wait/policy-violation");
+  h.advance(std::chrono::seconds(3601));
+  EXPECT_EQ(error_of(h.join("alice@localhost/a", "r3@conference.localhost/Alice", kJoin)[0]), "");
+}
+
+TEST(RoomQuota, ServiceAdminsAreNotLimited) {
+  muc::ServiceConfig c = with([](auto& l) { l.rooms_per_user_per_hour = 1; });
+  c.service_admins = {"admin@localhost"};
+  ServiceHarness h(c);
+  h.create_instant_room("r1", "admin@localhost/x", "Admin");
+  EXPECT_EQ(error_of(h.join("admin@localhost/x", "r2@conference.localhost/Admin", kJoin)[0]), "");
+}
+
+TEST(RoomQuota, FullServiceRefusesNewRoomsWithResourceConstraint) {
+  ServiceHarness h(with([](auto& l) { l.max_rooms = 1; }));
+  h.create_instant_room("r1", "alice@localhost/a", "Alice");
+  auto out = h.join("bob@localhost/b", "r2@conference.localhost/Bob", kJoin);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(error_of(out[0]), "wait/resource-constraint");
+}
+
+TEST(Occupants, ServiceBoundActsAsAFullRoom) {
+  ServiceHarness h(with([](auto& l) { l.max_occupants = 2; }));
+  h.create_instant_room("r", "alice@localhost/a", "Alice");
+  h.join("bob@localhost/b", "r@conference.localhost/Bob", kJoin);
+  auto out = h.join("carol@localhost/c", "r@conference.localhost/Carol", kJoin);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(error_of(out[0]), "wait/service-unavailable");  // XEP-0045 7.2.9
+}
+
+TEST(Waiting, StanzasBeyondTheQueueOfALoadingRoomAreResourceConstraint) {
+  FakeStore store;
+  ServiceHarness h(with([](auto& l) { l.max_waiting = 2; }), &store);
+  EXPECT_TRUE(h.join("a@localhost/1", "r@conference.localhost/A", kJoin).empty());
+  EXPECT_TRUE(h.join("b@localhost/1", "r@conference.localhost/B", kJoin).empty());
+  auto out = h.join("c@localhost/1", "r@conference.localhost/C", kJoin);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(error_of(out[0]), "wait/resource-constraint");
+}
+
+}  // namespace
+}  // namespace muc_test
