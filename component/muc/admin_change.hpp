@@ -38,6 +38,9 @@ struct RegistrationChange {
   std::string jid;  // bare
   std::string nick;
   bool grant_membership = false;
+  // Nothing to do (the nick is already this user's, or there is none to release): answered
+  // at once, with no commit and no audit row.
+  bool unchanged = false;
 };
 
 // XEP-0045 7.8.2: mediated invitations, relayed by the room; in a members-only room an

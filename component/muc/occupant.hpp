@@ -31,6 +31,7 @@ struct Occupant {
   // A new occupant starts full: refilled is then the epoch, and the first message fills it.
   double tokens = 0;
   std::chrono::system_clock::time_point refilled{};
+  std::chrono::system_clock::time_point asked_voice{};  // the last voice request (7.13)
 
   void touch() {
     shown_plain.reset();

@@ -14,6 +14,7 @@
 #include "muc/change.hpp"
 #include "muc/effects.hpp"
 #include "muc/history.hpp"
+#include "muc/nick_registry.hpp"
 #include "muc/occupant.hpp"
 #include "muc/owner_change.hpp"
 #include "muc/privileges.hpp"
@@ -118,8 +119,10 @@ class Room {
   // 7.8.3: relayed only from an invitee, to its inviter, while the invitation is pending.
   std::optional<xmpp::StanzaError> on_decline(const xmpp::Jid& from, const DeclineIn& request,
                                               Clock::time_point now, Effects& fx);
+  // 7.13: a visitor asks at most once a minute (each request reaches every moderator).
   std::optional<xmpp::StanzaError> on_voice_request(const xmpp::Jid& from,
-                                                    const VoiceRequestIn& request, Effects& fx);
+                                                    const VoiceRequestIn& request,
+                                                    Clock::time_point now, Effects& fx);
 
   // iq to room@service/nick (XEP-0045 7.5, RFC 6121 8.5.3 style): relayed to the occupant's
   // real JID with the id rewritten, and the answer relayed back to the asker.
@@ -230,7 +233,7 @@ class Room {
   // Every session's address, for broadcasts; rebuilt lazily after sessions change.
   mutable std::shared_ptr<const xml::Recipients> everyone_;
   std::unordered_map<std::string, std::string> nick_by_session_;  // full JID -> nick
-  std::map<std::string, std::string> registered_nicks_;           // bare JID -> reserved nick
+  NickRegistry registered_nicks_;
   History history_;
   // Relayed iq requests awaiting an answer: our id -> (asker's full JID, its id). Bounded,
   // oldest dropped first: an answer that never comes must not grow the room forever.
@@ -252,6 +255,7 @@ class Room {
   std::map<std::pair<std::string, std::string>, PendingInvitation> invitations_;
   static constexpr std::size_t kMaxInvitations = 1000;
   static constexpr std::chrono::hours kInvitationLifetime{24};
+  static constexpr std::chrono::seconds kVoiceRequestInterval{60};
   std::string subject_;
   std::string subject_nick_;        // who set it; empty = the room itself
   Clock::time_point subject_at_{};  // when it was set

@@ -24,6 +24,13 @@ std::variant<InviteChange, StanzaError> Room::decide_invite(const xmpp::Jid& fro
   const Party party = party_of(from);
   if (auto refused = check_invite(party, config_)) return *refused;
   if (request.invitees.empty()) return StanzaError::bad_request("No invitee named");
+  std::size_t live = 0;
+  for (const auto& [key, pending] : invitations_) live += pending.expires > now ? 1 : 0;
+  if (live + request.invitees.size() > kMaxInvitations) {
+    // Each pending invitation is a decline the room will relay; the room keeps a bounded
+    // number (issue: bounded remote-driven state), so more wait until some are answered.
+    return StanzaError::resource_constraint("Too many invitations are pending in this room");
+  }
   InviteChange change;
   change.inviter = from;
   change.at = now;
@@ -62,7 +69,10 @@ void Room::apply_invite(const InviteChange& change, Effects& fx) {
 
 void Room::remember_invitation(std::string invitee, const xmpp::Jid& inviter,
                                Clock::time_point expires) {
-  // Bounded: the oldest go first. Forgetting one only means its decline is not relayed.
+  // Expired ones go first; decide_invite keeps the live ones within the bound, so the oldest
+  // is dropped only if invitations were decided faster than applied.
+  const Clock::time_point now = expires - kInvitationLifetime;
+  std::erase_if(invitations_, [&](const auto& e) { return e.second.expires <= now; });
   while (invitations_.size() >= kMaxInvitations) {
     auto oldest = std::min_element(
         invitations_.begin(), invitations_.end(),
@@ -95,12 +105,18 @@ std::optional<StanzaError> Room::on_decline(const xmpp::Jid& from, const Decline
 }
 
 std::optional<StanzaError> Room::on_voice_request(const xmpp::Jid& from,
-                                                  const VoiceRequestIn& request, Effects& fx) {
+                                                  const VoiceRequestIn& request,
+                                                  Clock::time_point now, Effects& fx) {
   Occupant* sender = occupant_by_session(from);
   if (sender == nullptr) return StanzaError::not_acceptable("Only occupants may request voice");
   if (!request.answer) {
     // 7.13: a visitor asks; every moderator gets the approval form.
     if (sender->role != Role::visitor) return std::nullopt;  // already has voice: nothing to do
+    if (sender->asked_voice != Clock::time_point{} &&
+        now - sender->asked_voice < kVoiceRequestInterval) {
+      return StanzaError{"wait", "policy-violation", "You asked for voice less than a minute ago"};
+    }
+    sender->asked_voice = now;
     const std::string data_ns(ns::kData);
     xml::Element m = room_message(jid_str_, "");
     m.remove_attr("to");

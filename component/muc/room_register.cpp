@@ -13,10 +13,7 @@ constexpr std::string_view kNickField = "muc#register_roomnick";
 }
 
 std::string Room::reserved_by(const std::string& nick) const {
-  for (const auto& [jid, n] : registered_nicks_) {
-    if (n == nick) return jid;
-  }
-  return {};
+  return registered_nicks_.holder_of(nick);
 }
 
 IqAnswer Room::on_register_get(const xmpp::Jid& from) const {
@@ -25,11 +22,10 @@ IqAnswer Room::on_register_get(const xmpp::Jid& from) const {
   const std::string reg_ns(ns::kRegister);
   const std::string data_ns(ns::kData);
   xml::Element q("query", reg_ns);
-  auto it = registered_nicks_.find(from.bare_str());
-  if (it != registered_nicks_.end()) {
+  if (const std::string* nick = registered_nicks_.nick_of(from.bare_str())) {
     // 7.10: an already registered user is told so, with its nick.
     q.add("registered", reg_ns);
-    q.add_text_child("username", reg_ns, it->second);
+    q.add_text_child("username", reg_ns, *nick);
     return std::optional<xml::Element>(std::move(q));
   }
   q.add_text_child("instructions", reg_ns, "Choose the nickname to reserve in this room.");
@@ -53,7 +49,11 @@ std::variant<RegistrationChange, StanzaError> Room::decide_register(
   if (auto refused = check_registration(aff, config_)) return *refused;
   RegistrationChange change;
   change.jid = from.bare_str();
-  if (request.remove) return change;  // release the nick
+  const std::string* current = registered_nicks_.nick_of(change.jid);
+  if (request.remove) {
+    change.unchanged = current == nullptr;  // release the nick, if there is one
+    return change;
+  }
   std::optional<std::string> nick = xmpp::Jid::prepare_nick(request.nick);
   if (!nick) return StanzaError::not_acceptable("That nickname is not allowed");
   std::string holder = reserved_by(*nick);
@@ -64,15 +64,17 @@ std::variant<RegistrationChange, StanzaError> Room::decide_register(
   }
   change.nick = *nick;
   change.grant_membership = aff == Affiliation::none;
+  change.unchanged = current != nullptr && *current == *nick && !change.grant_membership;
   return change;
 }
 
 void Room::apply_register(const RegistrationChange& change, Effects& fx) {
+  if (change.unchanged) return;
   if (change.nick.empty()) {
     registered_nicks_.erase(change.jid);
     return;
   }
-  registered_nicks_[change.jid] = change.nick;
+  registered_nicks_.set(change.jid, change.nick);
   if (change.grant_membership) {
     AdminChange by_service;
     by_service.actor = jid_;
@@ -88,11 +90,10 @@ IqAnswer Room::on_reserved_nick_query(const xmpp::Jid& from) const {
   const std::string info(ns::kDiscoInfo);
   xml::Element q("query", info);
   q.set_attr("node", "x-roomuser-item");
-  auto it = registered_nicks_.find(from.bare_str());
-  if (it != registered_nicks_.end()) {
+  if (const std::string* nick = registered_nicks_.nick_of(from.bare_str())) {
     q.add("identity", info)
         .set_attr("category", "conference")
-        .set_attr("name", it->second)
+        .set_attr("name", *nick)
         .set_attr("type", "text");
   }
   return std::optional<xml::Element>(std::move(q));

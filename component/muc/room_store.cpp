@@ -76,7 +76,7 @@ std::vector<StoreOp> Room::snapshot_ops(StoreTime now) const {
   for (const auto& [jid, a] : affiliations_) {
     ops.push_back(SetAffiliation{jid_str_, jid, a, {}, creator_, now});
   }
-  for (const auto& [jid, nick] : registered_nicks_) {
+  for (const auto& [jid, nick] : registered_nicks_.by_jid()) {
     ops.push_back(RegisterNick{jid_str_, jid, nick, now});
   }
   if (!subject_.empty()) {
@@ -139,6 +139,7 @@ std::vector<StoreOp> Room::store_ops(const Change& change, StoreTime now) const 
                    }
                  },
                  [&](const RegistrationChange& c) {
+                   if (c.unchanged) return;
                    ops.push_back(RegisterNick{jid_str_, c.jid, c.nick, now});
                    if (c.grant_membership) {
                      ops.push_back(SetAffiliation{jid_str_, c.jid, Affiliation::member,

@@ -293,7 +293,7 @@ std::optional<StanzaError> Service::room_message(Slot& slot, const xml::Element&
   if (auto* decline = std::get_if<DeclineIn>(&request)) {
     return room.on_decline(from, *decline, now, fx);
   }
-  return room.on_voice_request(from, std::get<VoiceRequestIn>(request), fx);
+  return room.on_voice_request(from, std::get<VoiceRequestIn>(request), now, fx);
 }
 
 }  // namespace muc

@@ -176,6 +176,22 @@ TEST_F(LoggedTemporaryRoom, FailedRetirementRefusesWhatWaitedAndIsRetried) {
   EXPECT_TRUE(contains(h.take_emitted(), "<status code='201'/>"));
 }
 
+TEST_F(Durability, RegistrationThatChangesNothingIsAnsweredWithoutACommit) {
+  const std::string reg =
+      "<iq from='alice@localhost/a' to='" + kRoom +
+      "' type='set' id='r'><query xmlns='jabber:iq:register'><x xmlns='jabber:x:data' "
+      "type='submit'><field var='muc#register_roomnick'><value>Alice</value></field></x>"
+      "</query></iq>";
+  EXPECT_TRUE(h.send(reg).empty());  // the first registration commits
+  ASSERT_EQ(store.commits.size(), 1u);
+  store.finish_commit(true);
+  h.take_emitted();
+  auto again = h.send(reg);  // the same again: no commit, no audit row, answered at once
+  EXPECT_TRUE(store.commits.empty());
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_NE(again[0].find("type='result'"), std::string::npos);
+}
+
 TEST_F(Durability, ANewcomerDuringAnArchiveCommitGetsTheMessageAsHistory) {
   configure("log", "enablelogging", "1");
   store.finish_commit(true);

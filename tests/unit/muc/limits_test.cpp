@@ -149,5 +149,39 @@ TEST(Waiting, StanzasBeyondTheQueueOfALoadingRoomAreResourceConstraint) {
   EXPECT_EQ(error_of(out[0]), "wait/resource-constraint");
 }
 
+TEST(VoiceRequests, AVisitorAsksAtMostOnceAMinute) {
+  ServiceHarness h;
+  h.join("alice@localhost/a", "v@conference.localhost/Alice");
+  h.send(
+      "<iq from='alice@localhost/a' to='v@conference.localhost' type='set' id='c'>"
+      "<query xmlns='http://jabber.org/protocol/muc#owner'><x xmlns='jabber:x:data' "
+      "type='submit'><field var='muc#roomconfig_moderatedroom'><value>1</value></field>"
+      "</x></query></iq>");
+  h.join("bob@localhost/b", "v@conference.localhost/Bob", kJoin);
+  const std::string ask =
+      "<message from='bob@localhost/b' to='v@conference.localhost' id='q'><x "
+      "xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE'>"
+      "<value>http://jabber.org/protocol/muc#request</value></field></x></message>";
+  EXPECT_EQ(h.send(ask).size(), 1u);  // the form, to Alice
+  auto again = h.send(ask);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(error_of(again[0]), "wait/policy-violation");
+  h.advance(std::chrono::seconds(60));
+  EXPECT_EQ(error_of(h.send(ask)[0]), "");
+}
+
+TEST(Invitations, ARoomHoldsABoundedNumberOfPendingInvitations) {
+  ServiceHarness h;
+  h.create_instant_room("i", "alice@localhost/a", "Alice");
+  std::string many;
+  for (int n = 0; n < 1001; ++n) many += "<invite to='u" + std::to_string(n) + "@localhost'/>";
+  auto out = h.send(
+      "<message from='alice@localhost/a' to='i@conference.localhost' id='m'><x "
+      "xmlns='http://jabber.org/protocol/muc#user'>" +
+      many + "</x></message>");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(error_of(out[0]), "wait/resource-constraint");
+}
+
 }  // namespace
 }  // namespace muc_test
