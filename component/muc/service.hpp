@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "muc/effects.hpp"
@@ -114,6 +115,7 @@ class Service {
   void route(const std::string& local, const xml::Element& s, const xmpp::Jid& from,
              const xmpp::Jid& to, Clock::time_point now, Effects& fx);
   void start_load(const std::string& local, const xmpp::Jid& room_jid);
+  void remember_absent(const std::string& local);
   void on_loaded(const std::string& local, const xmpp::Jid& room_jid,
                  std::optional<RoomSnapshot> found, bool ok);
   // Applies `change` now, or commits it first when the room is stored. `request` is
@@ -144,6 +146,11 @@ class Service {
   std::deque<SessionCheck> session_checks_;
   std::uint64_t next_check_ = 1;
   std::map<std::string, std::deque<Clock::time_point>> created_by_;  // bare JID -> creations
+  // Names the database was asked for and has no live room of (remember_absent).
+  std::unordered_set<std::string> absent_;
+  std::deque<std::string> absent_order_;
+  static constexpr std::size_t kMaxAbsent = 100000;
+  std::size_t loading_ = 0;       // loads in flight
   Clock::time_point last_now_{};  // the latest time handle() was given (the core reads no clock)
 };
 

@@ -34,6 +34,10 @@ struct ServiceLimits {
   std::size_t rooms_per_user_per_hour = 10;
   // Stanzas waiting for one room while it loads or commits; more get wait/resource-constraint.
   std::size_t max_waiting = 1000;
+  // Rooms being loaded from the database at once (each a transaction on its one thread; any
+  // name can be asked for); a stanza to another unloaded room then gets
+  // wait/resource-constraint. Names found absent are remembered and cost no load again.
+  std::size_t max_loading = 100;
 
   // Per-occupant groupchat rate, a token bucket (Prosody's mod_muc_limits and ejabberd's
   // shapers are the anchors): `message_burst` messages at once, refilled at `message_rate`

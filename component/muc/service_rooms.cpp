@@ -24,14 +24,24 @@ void Service::route(const std::string& local, const xml::Element& s, const Jid& 
                     Clock::time_point now, Effects& fx) {
   auto it = slots_.find(local);
   if (it == slots_.end()) {
-    it = slots_.emplace(local, Slot{}).first;
-    if (store_ != nullptr) {
-      // Rooms load on first use; the stanza waits for the answer.
+    if (store_ != nullptr && !absent_.contains(local)) {
+      // Rooms load on first use; the stanza waits for the answer. Loads are bounded: each
+      // is a transaction on the one database thread, and any name can be asked for.
+      if (config_.limits.max_loading != 0 && loading_ >= config_.limits.max_loading) {
+        if (!xmpp::must_not_answer(s)) {
+          fx.send(xmpp::error_reply(
+              s, StanzaError::resource_constraint("The service is busy; try again shortly")));
+        }
+        return;
+      }
+      it = slots_.emplace(local, Slot{}).first;
       it->second.loading = true;
+      ++loading_;
       it->second.waiting.push_back({s, now});
       start_load(local, to.bare());
       return;
     }
+    it = slots_.emplace(local, Slot{}).first;
   }
   Slot& slot = it->second;
   if (slot.loading || slot.busy || !slot.waiting.empty()) {
@@ -196,7 +206,9 @@ void Service::on_loaded(const std::string& local, const Jid& room_jid,
   if (it == slots_.end()) return;
   Slot& slot = it->second;
   slot.loading = false;
+  --loading_;
   Effects out;
+  if (ok && !found) remember_absent(local);
   if (!ok) {
     // Unknown whether the room exists: creating it now could shadow a stored one. Refuse
     // what waited; the next stanza tries again.
@@ -215,6 +227,21 @@ void Service::on_loaded(const std::string& local, const Jid& room_jid,
     drop_if_finished(local);
   }
   if (emit_) emit_(out);
+}
+
+void Service::remember_absent(const std::string& local) {
+  // The database has no live room of this name, and only this service writes rooms, so it
+  // will not have one until a room of that name is stored here, which happens in its slot;
+  // the next time the slot is empty there is again no live row (a finished room is either
+  // unstored or retired). So later stanzas to the name need no load. Bounded, oldest
+  // forgotten first. (If rooms are ever evicted from memory while stored, evicting must
+  // take the name out of this set.)
+  if (!absent_.insert(local).second) return;
+  absent_order_.push_back(local);
+  while (absent_order_.size() > kMaxAbsent) {
+    absent_.erase(absent_order_.front());
+    absent_order_.pop_front();
+  }
 }
 
 void Service::drain(const std::string& local, Effects& fx) {

@@ -118,6 +118,7 @@ TEST(Config, HelpExitsZeroAndDocumentsEverything) {
                            "max_rooms",
                            "rooms_per_user_per_hour",
                            "max_waiting",
+                           "max_loading",
                            "message_rate",
                            "message_burst"}) {
     EXPECT_NE(exit->message.find(word), std::string::npos) << word;

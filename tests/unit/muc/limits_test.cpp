@@ -149,6 +149,39 @@ TEST(Waiting, StanzasBeyondTheQueueOfALoadingRoomAreResourceConstraint) {
   EXPECT_EQ(error_of(out[0]), "wait/resource-constraint");
 }
 
+TEST(Loading, ANameFoundAbsentIsNotLoadedAgain) {
+  FakeStore store;
+  ServiceHarness h({}, &store);
+  const std::string ask =
+      "<iq from='a@localhost/1' to='gone@conference.localhost' type='get' id='d'>"
+      "<query xmlns='http://jabber.org/protocol/disco#info'/></iq>";
+  EXPECT_TRUE(h.send(ask).empty());
+  ASSERT_EQ(store.loads.size(), 1u);
+  store.finish_load(std::nullopt);
+  EXPECT_EQ(error_of(h.take_emitted()[0]), "cancel/item-not-found");
+  auto again = h.send(ask);  // answered at once: no second load
+  EXPECT_TRUE(store.loads.empty());
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(error_of(again[0]), "cancel/item-not-found");
+}
+
+TEST(Loading, LoadsBeyondMaxLoadingAreResourceConstraint) {
+  FakeStore store;
+  ServiceHarness h(with([](auto& l) { l.max_loading = 2; }), &store);
+  auto ask = [&](const std::string& room) {
+    return h.send("<iq from='a@localhost/1' to='" + room +
+                  "@conference.localhost' type='get' id='d'><query "
+                  "xmlns='http://jabber.org/protocol/disco#info'/></iq>");
+  };
+  EXPECT_TRUE(ask("one").empty());
+  EXPECT_TRUE(ask("two").empty());
+  auto third = ask("three");
+  ASSERT_EQ(third.size(), 1u);
+  EXPECT_EQ(error_of(third[0]), "wait/resource-constraint");
+  store.finish_load(std::nullopt);
+  EXPECT_TRUE(ask("three").empty());  // a load finished: room for another
+}
+
 TEST(VoiceRequests, AVisitorAsksAtMostOnceAMinute) {
   ServiceHarness h;
   h.join("alice@localhost/a", "v@conference.localhost/Alice");
