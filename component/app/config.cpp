@@ -161,6 +161,7 @@ constexpr CountKey kCountKeys[] = {
     {"rooms_per_user_per_hour", &muc::ServiceLimits::rooms_per_user_per_hour, 0},
     {"max_waiting", &muc::ServiceLimits::max_waiting, 0},
     {"max_loading", &muc::ServiceLimits::max_loading, 0},
+    {"disco_items_max", &muc::ServiceLimits::disco_items_max, 1},
 };
 struct RateKey {
   std::string_view name;
@@ -312,6 +313,7 @@ Config file (TOML), every key optional:
   rooms_per_user_per_hour = 10    # rooms one bare JID may create per hour (admins exempt)
   max_waiting = 1000              # stanzas queued for a room that is loading or committing
   max_loading = 100               # rooms loading from the database at once
+  disco_items_max = 100           # rooms per disco#items answer; XEP-0059 pages the rest
   message_rate = 2.0              # groupchat messages per second per occupant (0: no limit;
   message_burst = 10.0            # moderators exempt), and how many at once
   service_admins = ["admin@localhost"]

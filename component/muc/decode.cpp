@@ -192,6 +192,19 @@ std::variant<AdminGetIn, xmpp::StanzaError> decode_admin_get(const xml::Element&
   return xmpp::StanzaError::bad_request("The item must name a role or an affiliation");
 }
 
+PageRequest decode_page(const xml::Element& query) {
+  PageRequest page;
+  const xml::Element* set = query.child("set", ns::kRsm);
+  if (set == nullptr) return page;
+  if (const xml::Element* max = set->child("max", ns::kRsm)) {
+    std::string text = max->text();
+    page.max = parse_size(&text);
+  }
+  if (const xml::Element* after = set->child("after", ns::kRsm)) page.after = after->text();
+  if (const xml::Element* before = set->child("before", ns::kRsm)) page.before = before->text();
+  return page;
+}
+
 std::optional<xmpp::StanzaError> check_size(std::string_view what, std::string_view text,
                                             std::size_t max) {
   if (max == 0 || text.size() <= max) return std::nullopt;

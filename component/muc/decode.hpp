@@ -62,6 +62,10 @@ std::variant<RegisterSetIn, xmpp::StanzaError> decode_register_set(
 std::variant<RoomMessageIn, xmpp::StanzaError> decode_room_message(
     const xml::Element& message, const ServiceLimits& limits = {});
 
+// The <set xmlns='http://jabber.org/protocol/rsm'/> of a query (XEP-0059 2.1-2.5); absent
+// fields are nullopt, a malformed <max/> is ignored.
+PageRequest decode_page(const xml::Element& query);
+
 // modify/policy-violation when `text` (what is named `what`) is over `max` bytes (0: no
 // bound): the answer to any text a user would make the room repeat past ServiceLimits.
 std::optional<xmpp::StanzaError> check_size(std::string_view what, std::string_view text,

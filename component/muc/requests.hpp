@@ -136,6 +136,13 @@ struct VoiceRequestIn {
 
 using RoomMessageIn = std::variant<InviteIn, DeclineIn, VoiceRequestIn>;
 
+// XEP-0059 result set management: which page of a list to send.
+struct PageRequest {
+  std::optional<std::size_t> max;
+  std::optional<std::string> after;   // the page after this item
+  std::optional<std::string> before;  // the page before it; empty: the last page
+};
+
 // An error bounced back for a stanza we sent to an occupant (XEP-0045 18.1 "ghosts").
 struct BounceIn {
   xmpp::Jid from;

@@ -223,6 +223,7 @@ class Room {
                                            .rooms_per_user_per_hour = 0,
                                            .max_waiting = 0,
                                            .max_loading = 0,
+                                           .disco_items_max = 0,
                                            .message_rate = 0,
                                            .message_burst = 0};
   const ServiceLimits* limits_ = &kNoLimits;

@@ -104,7 +104,7 @@ class Service {
                      Effects& fx);
   IqAnswer service_iq(const xml::Element& iq, const xml::Element& payload) const;
   // The service's disco#items: loaded public rooms, and `stored` ones not loaded.
-  xml::Element room_items(const std::vector<RoomListing>& stored) const;
+  xml::Element room_items(const std::vector<RoomListing>& stored, const PageRequest& page) const;
   IqAnswer room_iq(Slot& slot, const xml::Element& iq, const xml::Element& payload,
                    const xmpp::Jid& from, Clock::time_point now, Effects& fx);
   bool may_create(const xmpp::Jid& who) const;

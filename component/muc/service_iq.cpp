@@ -70,10 +70,11 @@ IqAnswer Service::answer_iq(Slot* slot, const xml::Element& iq, const xml::Eleme
     // XEP-0045 6.3: public rooms include stored ones not loaded since the start; the list
     // comes from the database and the answer follows it.
     auto request = std::make_shared<xml::Element>(iq);
-    store_->list_public([this, request](std::vector<RoomListing> stored, bool ok) {
+    PageRequest page = decode_page(payload);
+    store_->list_public([this, request, page](std::vector<RoomListing> stored, bool ok) {
       if (!ok) base::log_warn("could not list stored rooms; disco#items shows loaded rooms only");
       xml::Element result = xmpp::iq_result(*request);
-      result.add(room_items(stored));
+      result.add(room_items(stored, page));
       Effects out;
       out.send(result);
       if (emit_) emit_(out);
@@ -105,12 +106,55 @@ IqAnswer Service::service_iq(const xml::Element& iq, const xml::Element& payload
     }
     return std::optional<xml::Element>(std::move(q));
   }
-  if (type == "get" && payload.is("query", ns::kDiscoItems)) return room_items({});
+  if (type == "get" && payload.is("query", ns::kDiscoItems)) {
+    return room_items({}, decode_page(payload));
+  }
   if (type == "get" && payload.is("ping", ns::kPing)) return std::optional<xml::Element>();
   return StanzaError::service_unavailable();
 }
 
-xml::Element Service::room_items(const std::vector<RoomListing>& stored) const {
+namespace {
+
+// XEP-0059: one page of `items` (by JID, in order), at most `limit` long whatever the client
+// asks, with the <set/> that says where it is in the whole list. Without a request, the
+// first page; the <set/> is added only when the list does not fit in it.
+xml::Element disco_items_page(const std::map<std::string, std::string>& items,
+                              const PageRequest& page, std::size_t limit) {
+  const bool asked = page.max || page.after || page.before;
+  std::size_t max = limit == 0 ? items.size() : limit;
+  if (page.max) max = std::min(max, *page.max);
+  auto first = items.begin();
+  auto last = items.end();
+  if (page.after) first = items.upper_bound(*page.after);
+  if (page.before) {
+    last = page.before->empty() ? items.end() : items.lower_bound(*page.before);
+    first = last;
+    for (std::size_t n = 0; n < max && first != items.begin(); ++n) --first;
+  }
+  const std::string items_ns(ns::kDiscoItems);
+  xml::Element q("query", items_ns);
+  std::size_t shown = 0;
+  auto it = first;
+  for (; it != last && shown < max; ++it, ++shown) {
+    q.add("item", items_ns).set_attr("jid", it->first).set_attr("name", it->second);
+  }
+  if (!asked && shown == items.size()) return q;
+  const std::string rsm(ns::kRsm);
+  xml::Element& set = q.add("set", rsm);
+  if (shown > 0) {
+    xml::Element& f = set.add("first", rsm);
+    f.set_attr("index", std::to_string(std::distance(items.begin(), first)));
+    f.add_text(first->first);
+    set.add_text_child("last", rsm, std::prev(it)->first);
+  }
+  set.add_text_child("count", rsm, std::to_string(items.size()));
+  return q;
+}
+
+}  // namespace
+
+xml::Element Service::room_items(const std::vector<RoomListing>& stored,
+                                 const PageRequest& page) const {
   // XEP-0045 6.3: public rooms; locked and hidden ones stay out of the list. A loaded room
   // is listed as it is now; a stored one not loaded, as the database has it.
   std::map<std::string, std::string> items;  // room JID -> name
@@ -124,12 +168,7 @@ xml::Element Service::room_items(const std::vector<RoomListing>& stored) const {
     if (room == nullptr || room->locked() || !room->config().public_room) continue;
     items[room->jid().str()] = room->config().name.empty() ? local : room->config().name;
   }
-  const std::string items_ns(ns::kDiscoItems);
-  xml::Element q("query", items_ns);
-  for (const auto& [jid, name] : items) {
-    q.add("item", items_ns).set_attr("jid", jid).set_attr("name", name);
-  }
-  return q;
+  return disco_items_page(items, page, config_.limits.disco_items_max);
 }
 
 IqAnswer Service::room_iq(Slot& slot, const xml::Element& iq, const xml::Element& payload,

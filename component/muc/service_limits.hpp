@@ -38,6 +38,10 @@ struct ServiceLimits {
   // name can be asked for); a stanza to another unloaded room then gets
   // wait/resource-constraint. Names found absent are remembered and cost no load again.
   std::size_t max_loading = 100;
+  // Rooms listed in one answer to the service's disco#items; clients page through the rest
+  // with XEP-0059 (ejabberd's max_rooms_discoitems). One answer must stay well below the
+  // server's stanza limit (Prosody closes a component stream over 512 KB).
+  std::size_t disco_items_max = 100;
 
   // Per-occupant groupchat rate, a token bucket (Prosody's mod_muc_limits and ejabberd's
   // shapers are the anchors): `message_burst` messages at once, refilled at `message_rate`

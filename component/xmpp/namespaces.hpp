@@ -23,5 +23,6 @@ inline constexpr std::string_view kDelay = "urn:xmpp:delay";
 inline constexpr std::string_view kRegister = "jabber:iq:register";
 inline constexpr std::string_view kVersion = "jabber:iq:version";
 inline constexpr std::string_view kPing = "urn:xmpp:ping";
+inline constexpr std::string_view kRsm = "http://jabber.org/protocol/rsm";
 inline constexpr std::string_view kConference = "jabber:x:conference";  // XEP-0249
 }  // namespace ns

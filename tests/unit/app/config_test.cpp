@@ -119,6 +119,7 @@ TEST(Config, HelpExitsZeroAndDocumentsEverything) {
                            "rooms_per_user_per_hour",
                            "max_waiting",
                            "max_loading",
+                           "disco_items_max",
                            "message_rate",
                            "message_burst"}) {
     EXPECT_NE(exit->message.find(word), std::string::npos) << word;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "service_harness.hpp"
+#include "transcript.hpp"
 
 namespace muc_test {
 namespace {
@@ -180,6 +181,51 @@ TEST(Loading, LoadsBeyondMaxLoadingAreResourceConstraint) {
   EXPECT_EQ(error_of(third[0]), "wait/resource-constraint");
   store.finish_load(std::nullopt);
   EXPECT_TRUE(ask("three").empty());  // a load finished: room for another
+}
+
+std::vector<std::string> items_query(ServiceHarness& h, const std::string& set) {
+  return h.send(
+      "<iq from='a@localhost/1' to='conference.localhost' type='get' id='d'><query "
+      "xmlns='http://jabber.org/protocol/disco#items'>" +
+      set + "</query></iq>");
+}
+
+TEST(DiscoItems, ALongListIsCutAndSaysSoWithResultSetManagement) {
+  ServiceHarness h(with([](auto& l) { l.disco_items_max = 2; }));
+  for (const char* r : {"a", "b", "c"}) h.create_instant_room(r, "alice@localhost/a", "Alice");
+  auto out = items_query(h, "");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(canonical_xml(out[0]),
+            canonical_xml("<iq to='a@localhost/1' from='conference.localhost' type='result' "
+                          "id='d'><query xmlns='http://jabber.org/protocol/disco#items'>"
+                          "<item jid='a@conference.localhost' name='a'/>"
+                          "<item jid='b@conference.localhost' name='b'/>"
+                          "<set xmlns='http://jabber.org/protocol/rsm'><first index='0'>"
+                          "a@conference.localhost</first><last>b@conference.localhost</last>"
+                          "<count>3</count></set></query></iq>"));
+}
+
+TEST(DiscoItems, ClientsPageWithAfterAndBefore) {
+  ServiceHarness h(with([](auto& l) { l.disco_items_max = 2; }));
+  for (const char* r : {"a", "b", "c"}) h.create_instant_room(r, "alice@localhost/a", "Alice");
+  auto next = items_query(h,
+                          "<set xmlns='http://jabber.org/protocol/rsm'><max>10</max>"
+                          "<after>b@conference.localhost</after></set>");
+  EXPECT_EQ(canonical_xml(next[0]),
+            canonical_xml("<iq to='a@localhost/1' from='conference.localhost' type='result' "
+                          "id='d'><query xmlns='http://jabber.org/protocol/disco#items'>"
+                          "<item jid='c@conference.localhost' name='c'/>"
+                          "<set xmlns='http://jabber.org/protocol/rsm'><first index='2'>"
+                          "c@conference.localhost</first><last>c@conference.localhost</last>"
+                          "<count>3</count></set></query></iq>"));
+  auto last = items_query(h,
+                          "<set xmlns='http://jabber.org/protocol/rsm'><max>1</max><before/>"
+                          "</set>");
+  EXPECT_NE(last[0].find("<item jid='c@conference.localhost'"), std::string::npos);
+  EXPECT_EQ(last[0].find("<item jid='b@conference.localhost'"), std::string::npos);
+  auto count = items_query(h, "<set xmlns='http://jabber.org/protocol/rsm'><max>0</max></set>");
+  EXPECT_EQ(count[0].find("<item "), std::string::npos);  // XEP-0059 2.7: the count only
+  EXPECT_NE(count[0].find("<count>3</count>"), std::string::npos);
 }
 
 TEST(VoiceRequests, AVisitorAsksAtMostOnceAMinute) {
