@@ -160,13 +160,42 @@ std::optional<Jid> Jid::from_parts(std::string_view local, std::string_view doma
   return jid;
 }
 
+namespace {
+
+// Code points that show nothing by themselves and that resourceprep lets through: the space,
+// combining marks (the main blocks), and the fillers that render blank (Hangul fillers,
+// the blank braille pattern). Other invisible ones are mapped away or prohibited by
+// resourceprep (RFC 3454 tables B.1, C.1.2, C.2, C.8, C.9).
+bool blank(char32_t c) {
+  return c == U' ' || (c >= 0x0300 && c <= 0x036F) || (c >= 0x1AB0 && c <= 0x1AFF) ||
+         (c >= 0x1DC0 && c <= 0x1DFF) || (c >= 0x20D0 && c <= 0x20FF) ||
+         (c >= 0xFE20 && c <= 0xFE2F) || c == 0x115F || c == 0x1160 || c == 0x3164 || c == 0xFFA0 ||
+         c == 0x2800;
+}
+
+// True when the (valid) UTF-8 `text` holds a code point that is not blank.
+bool shows_something(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    const std::size_t n = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+    char32_t c = n == 1 ? b : b & (0xFF >> (n + 1));
+    for (std::size_t k = 1; k < n && i + k < text.size(); ++k) {
+      c = (c << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    }
+    if (!blank(c)) return true;
+    i += n;
+  }
+  return false;
+}
+
+}  // namespace
+
 std::optional<std::string> Jid::prepare_nick(std::string_view nick) {
   auto prepared = prepare_resource(nick);
   if (!prepared) return std::nullopt;
-  // Resourceprep keeps U+0020 and prohibits every other space and control (RFC 3920 appendix
-  // B.3, tables C.1.2 and C.2), so an all-blank nick after preparation is all ASCII spaces.
-  // XEP-0045 7.2: a nick made only of white space must be refused.
-  if (prepared->find_first_not_of(' ') == std::string::npos) return std::nullopt;
+  // XEP-0045 7.2: a nick made only of white space must be refused; so is one that renders as
+  // nothing (only combining marks or blank fillers), which others could not tell from none.
+  if (!shows_something(*prepared)) return std::nullopt;
   return prepared;
 }
 

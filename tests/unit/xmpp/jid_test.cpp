@@ -226,3 +226,19 @@ TEST(JidFuzzRegression, DomainLabelMixingUtf8AndAsciiPunctuationIsRefused) {
 
 }  // namespace
 }  // namespace xmpp
+
+namespace xmpp {
+namespace {
+
+TEST(Nick, NickThatRendersAsNothingIsRefused) {
+  EXPECT_FALSE(Jid::prepare_nick("   "));
+  EXPECT_FALSE(Jid::prepare_nick("\xcc\x81\xcc\x81"));           // U+0301 U+0301: combining only
+  EXPECT_FALSE(Jid::prepare_nick("\xe3\x85\xa4"));               // U+3164 Hangul filler
+  EXPECT_FALSE(Jid::prepare_nick("\xe2\xa0\x80 \xe2\xa0\x80"));  // blank braille patterns
+  EXPECT_FALSE(Jid::prepare_nick("\xe2\x80\x8b"));               // U+200B: mapped to nothing
+  EXPECT_TRUE(Jid::prepare_nick("e\xcc\x81"));                   // e + combining acute: shows
+  EXPECT_TRUE(Jid::prepare_nick(" a "));
+}
+
+}  // namespace
+}  // namespace xmpp
