@@ -11,6 +11,9 @@ namespace {
 // a service of 10,000 occupants is checked in 20 s without a burst.
 constexpr std::size_t kChecksPerTick = 50;
 constexpr std::uint64_t kCheckTickMs = 100;
+// Relayed iqs are answered for their target once [service] iq_relay_timeout has passed; a
+// tick a second makes that at most a second late. A tick with nothing due costs O(1).
+constexpr std::uint64_t kRelayTickMs = 1000;
 }  // namespace
 
 muc::ServiceConfig service_config(const Config& c) {
@@ -34,17 +37,20 @@ muc::ServiceConfig service_config(const Config& c) {
   return s;
 }
 
-ComponentApp::ComponentApp(uv_loop_t* loop, const Config& config)
+ComponentApp::ComponentApp(uv_loop_t* loop, const Config& config, bool iq_audit)
     : loop_(loop),
+      audit_(iq_audit ? std::make_unique<muc::IqAudit>() : nullptr),
       store_(config.db_uri.empty() ? nullptr : std::make_unique<db::PgStore>(loop, config.db_uri)),
       service_(service_config(config), store_.get(), [this](muc::Effects& fx) { send(fx); }),
       link_(loop, config.link, *this) {
   uv_signal_init(loop_, &sigint_);
   uv_signal_init(loop_, &sigterm_);
   uv_timer_init(loop_, &check_timer_);
+  uv_timer_init(loop_, &relay_timer_);
   sigint_.data = this;
   sigterm_.data = this;
   check_timer_.data = this;
+  relay_timer_.data = this;
 }
 
 ComponentApp::~ComponentApp() = default;
@@ -52,9 +58,28 @@ ComponentApp::~ComponentApp() = default;
 int ComponentApp::run() {
   uv_signal_start(&sigint_, &ComponentApp::on_signal, SIGINT);
   uv_signal_start(&sigterm_, &ComponentApp::on_signal, SIGTERM);
+  uv_timer_start(&relay_timer_, &ComponentApp::on_relay_timer, kRelayTickMs, kRelayTickMs);
   link_.start();
   uv_run(loop_, UV_RUN_DEFAULT);
+  if (audit_) {
+    // Every handle is closed and the store has delivered its last completions: whatever
+    // was going to answer an iq has.
+    const muc::IqAudit::Counts c = audit_->counts();
+    base::log_info("iq: audit: entered={} answered={} unanswered={} duplicate={}", c.entered,
+                   c.answered, c.unanswered, c.duplicate);
+    for (const std::string& k : audit_->unanswered()) base::log_warn("iq: audit: unanswered {}", k);
+    for (const std::string& k : audit_->duplicates()) {
+      base::log_warn("iq: audit: answered twice {}", k);
+    }
+  }
   return exit_code_;
+}
+
+void ComponentApp::on_relay_timer(uv_timer_t* handle) {
+  auto* self = static_cast<ComponentApp*>(handle->data);
+  muc::Effects fx;
+  self->service_.expire(std::chrono::system_clock::now(), fx);
+  self->send(fx);
 }
 
 void ComponentApp::on_signal(uv_signal_t* handle, int signum) {
@@ -70,9 +95,11 @@ void ComponentApp::shutdown(int exit_code) {
   uv_signal_stop(&sigint_);
   uv_signal_stop(&sigterm_);
   uv_timer_stop(&check_timer_);
-  if (link_.up()) {
-    // XEP-0045 status 332: every occupant learns it is out because the service stops;
-    // the link sends all of it before its closing tag.
+  uv_timer_stop(&relay_timer_);
+  {
+    // XEP-0045 status 332: every occupant learns it is out because the service stops, and
+    // every relayed iq still waiting is answered; the link sends all of it before its
+    // closing tag (or drops it, counted, when it is down).
     muc::Effects fx;
     service_.shut_down(fx);
     send(fx);
@@ -81,6 +108,7 @@ void ComponentApp::shutdown(int exit_code) {
     uv_close(reinterpret_cast<uv_handle_t*>(&sigint_), nullptr);
     uv_close(reinterpret_cast<uv_handle_t*>(&sigterm_), nullptr);
     uv_close(reinterpret_cast<uv_handle_t*>(&check_timer_), nullptr);
+    uv_close(reinterpret_cast<uv_handle_t*>(&relay_timer_), nullptr);
     // Commits already queued finish (their clients were not answered yet, and the link is
     // gone, but what was decided is made durable or reported failed in the log).
     if (store_) store_->close();
@@ -105,12 +133,15 @@ void ComponentApp::on_check_timer(uv_timer_t* handle) {
 }
 
 void ComponentApp::on_stanza(xml::Element stanza) {
+  if (audit_) audit_->inbound(stanza);
   muc::Effects fx;
   service_.handle(stanza, std::chrono::system_clock::now(), fx);
   send(fx);
 }
 
 void ComponentApp::on_stanza_fault(const xml::StanzaFault& fault) {
+  // The service answers a faulted stanza only when it can tell it is one (Service::handle_fault).
+  if (audit_ && fault.head && fault.head->ns() == xml::kComponentNs) audit_->inbound(*fault.head);
   muc::Effects fx;
   service_.handle_fault(fault, fx);
   send(fx);
@@ -118,6 +149,7 @@ void ComponentApp::on_stanza_fault(const xml::StanzaFault& fault) {
 
 void ComponentApp::send(muc::Effects& fx) {
   for (const muc::Outbound& o : fx.out) {
+    if (audit_) audit_->outbound(o);
     if (o.everyone) {
       link_.send(o.stanza, o.everyone);
     } else {

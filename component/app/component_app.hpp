@@ -10,6 +10,7 @@
 
 #include "app/config.hpp"
 #include "db/pg_store.hpp"
+#include "muc/iq_audit.hpp"
 #include "muc/service.hpp"
 #include "xmpp/component_link.hpp"
 
@@ -17,7 +18,9 @@ namespace app {
 
 class ComponentApp final : public xmpp::ComponentLink::Listener {
  public:
-  ComponentApp(uv_loop_t* loop, const Config& config);
+  // `iq_audit`: keep muc::IqAudit over everything in and out, and log its counts when run()
+  // ends (MUC_IQ_AUDIT=1; the end-to-end tests assert on the line).
+  ComponentApp(uv_loop_t* loop, const Config& config, bool iq_audit = false);
   ~ComponentApp() override;
   ComponentApp(const ComponentApp&) = delete;
   ComponentApp& operator=(const ComponentApp&) = delete;
@@ -35,17 +38,21 @@ class ComponentApp final : public xmpp::ComponentLink::Listener {
  private:
   static void on_signal(uv_signal_t* handle, int signum);
   static void on_check_timer(uv_timer_t* handle);
+  static void on_relay_timer(uv_timer_t* handle);
   void shutdown(int exit_code);
   void send(muc::Effects& fx);
 
   uv_loop_t* loop_;
-  std::unique_ptr<db::PgStore> store_;  // null without --db: rooms in memory only
+  std::unique_ptr<muc::IqAudit> audit_;  // null unless asked for: nothing to pay otherwise
+  std::unique_ptr<db::PgStore> store_;   // null without --db: rooms in memory only
   muc::Service service_;
   xmpp::ComponentLink link_;
   uv_signal_t sigint_{};
   uv_signal_t sigterm_{};
   // After an outage, occupants' sessions are checked a few at a time (Service::check_sessions).
   uv_timer_t check_timer_{};
+  // Every second: relayed iqs whose target has not answered in time (Service::expire).
+  uv_timer_t relay_timer_{};
   bool was_up_ = false;
   int exit_code_ = 0;
   bool stopping_ = false;

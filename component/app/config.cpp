@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -171,6 +173,16 @@ constexpr RateKey kRateKeys[] = {
     {"message_rate", &muc::ServiceLimits::message_rate},
     {"message_burst", &muc::ServiceLimits::message_burst},
 };
+// Durations in whole seconds, from 1 to `max`: at most a day keeps a deadline far from the
+// clock's range, and longer is no wait a client would sit through.
+struct SecondsKey {
+  std::string_view name;
+  std::chrono::seconds muc::ServiceLimits::*field;
+  std::size_t max;
+};
+constexpr SecondsKey kSecondsKeys[] = {
+    {"iq_relay_timeout", &muc::ServiceLimits::iq_relay_timeout, 86400},
+};
 
 // A ServiceLimits key: true when `key` is one (read into `limits`, or an error recorded).
 bool read_limit(std::string_view key, const toml::node& v, const std::string& qualified, Reader& r,
@@ -183,6 +195,17 @@ bool read_limit(std::string_view key, const toml::node& v, const std::string& qu
   for (const RateKey& c : kRateKeys) {
     if (c.name != key) continue;
     if (auto d = r.rate(v, qualified)) limits.*c.field = *d;
+    return true;
+  }
+  for (const SecondsKey& c : kSecondsKeys) {
+    if (c.name != key) continue;
+    if (auto n = r.count(v, qualified, 1)) {
+      if (*n > c.max) {
+        r.fail(qualified, fmt::format("expected an integer <= {}", c.max));
+      } else {
+        limits.*c.field = std::chrono::seconds(static_cast<std::int64_t>(*n));
+      }
+    }
     return true;
   }
   return false;
@@ -316,6 +339,7 @@ Config file (TOML), every key optional:
   disco_items_max = 100           # rooms per disco#items answer; XEP-0059 pages the rest
   message_rate = 2.0              # groupchat messages per second per occupant (0: no limit;
   message_burst = 10.0            # moderators exempt), and how many at once
+  iq_relay_timeout = 30           # seconds an occupant has to answer an iq relayed to it
   service_admins = ["admin@localhost"]
   room_creation = "anyone"        # anyone | domains | admins
   creation_domains = ["localhost"]  # who may create rooms when room_creation = "domains"

@@ -4,6 +4,7 @@
 // can trust a Config: addresses parse, the domain is a prepared JID, limits are positive.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <string>

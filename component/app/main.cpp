@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <string_view>
 #include <variant>
 
 #include "app/component_app.hpp"
@@ -34,7 +35,10 @@ int main(int argc, char** argv) {
   uv_loop_init(&loop);
   int code = 0;
   {
-    app::ComponentApp component(&loop, config);
+    // MUC_IQ_AUDIT=1: account for every iq get/set and its answer, and log the counts on
+    // exit (the end-to-end tests set it; docs/architecture.md, Every iq answered exactly once).
+    const char* audit = std::getenv("MUC_IQ_AUDIT");
+    app::ComponentApp component(&loop, config, audit != nullptr && std::string_view(audit) == "1");
     code = component.run();
   }
   // Handles are closed by now; a non-zero return here would be a leak of our own.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,7 +15,15 @@
 
 namespace muc {
 
+// A number no other occupant of this process had: an occupant keeps it across nick changes,
+// so what waits on it (a relayed iq) knows when it leaves. The loop thread makes occupants.
+inline std::uint64_t next_occupant_serial() {
+  static std::uint64_t last = 0;
+  return ++last;
+}
+
 struct Occupant {
+  std::uint64_t serial = next_occupant_serial();
   std::string nick;
   xmpp::Jid bare;
   std::vector<xmpp::Jid> sessions;     // never empty while the occupant is in the room

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <variant>
@@ -125,11 +126,23 @@ class Room {
                                                     Clock::time_point now, Effects& fx);
 
   // iq to room@service/nick (XEP-0045 7.5, RFC 6121 8.5.3 style): relayed to the occupant's
-  // real JID with the id rewritten, and the answer relayed back to the asker.
+  // real JID with the id rewritten, and the answer relayed back to the asker. Each relay is
+  // answered exactly once: by the target's answer, or by the room with an error from the
+  // target's occupant JID when the target leaves (wait/recipient-unavailable) or has not
+  // answered by `now` + ServiceLimits::iq_relay_timeout (wait/remote-server-timeout). Over
+  // kMaxPendingIqs pending, a new one is refused at once (wait/resource-constraint).
   std::optional<xmpp::StanzaError> on_occupant_iq(const xmpp::Jid& from, const std::string& nick,
-                                                  const xml::Element& iq, Effects& fx);
+                                                  const xml::Element& iq, Clock::time_point now,
+                                                  Effects& fx);
   void on_occupant_iq_response(const xmpp::Jid& from, const std::string& nick,
                                const xml::Element& iq, Effects& fx);
+  // Answers the relays due by `now` with wait/remote-server-timeout (RFC 6120 8.3.3.16).
+  void expire_relays(Clock::time_point now, Effects& fx);
+  // When the oldest pending relay is due; nullopt when none is pending.
+  std::optional<Clock::time_point> next_relay_deadline() const;
+  // Answers every pending relay with `error` (the service is shutting down).
+  void fail_relays(const xmpp::StanzaError& error, Effects& fx);
+  static constexpr std::size_t kMaxPendingIqs = 1024;
 
   Affiliation affiliation_of(const xmpp::Jid& jid) const;
   // What must always hold, for tests and fuzzing: the room has an owner, no outcast is an
@@ -237,16 +250,26 @@ class Room {
   std::unordered_map<std::string, std::string> nick_by_session_;  // full JID -> nick
   NickRegistry registered_nicks_;
   History history_;
-  // Relayed iq requests awaiting an answer: our id -> (asker's full JID, its id). Bounded,
-  // oldest dropped first: an answer that never comes must not grow the room forever.
+  // Relayed iq requests awaiting an answer, by our id. Ids grow with time, so the oldest,
+  // first in the map, is the first due: expiry costs O(expired). Bounded (kMaxPendingIqs):
+  // an answer that never comes must not grow the room, and none is dropped unanswered.
   struct PendingIq {
-    std::string asker;        // full JID
-    std::string id;           // the asker's id
-    std::string asker_nick;   // the occupant JID the target answers to
-    std::string target_nick;  // the occupant JID the answer comes from
-    xmpp::Jid target;         // bare JID of the target: only it may answer
+    std::string asker;            // full JID
+    std::string id;               // the asker's id
+    std::string asker_nick;       // the occupant JID the target answers to
+    std::string target_nick;      // the occupant JID the answer comes from
+    xmpp::Jid target;             // bare JID of the target: only it may answer
+    std::uint64_t target_serial;  // Occupant::serial of the target
+    Clock::time_point deadline;   // answered with remote-server-timeout from then on
   };
-  std::map<std::uint64_t, PendingIq> pending_iqs_;
+  using PendingIqs = std::map<std::uint64_t, PendingIq>;
+  // Answers the asker of `it` with `error`, from the target's occupant JID, and forgets it.
+  void fail_relay(PendingIqs::iterator it, const xmpp::StanzaError& error, Effects& fx);
+  // The occupant `o` has left the room (its last session went, it was kicked or banned):
+  // whatever was relayed to it is answered with wait/recipient-unavailable.
+  void relay_target_left(const Occupant& o, Effects& fx);
+  PendingIqs pending_iqs_;
+  std::set<std::pair<std::uint64_t, std::uint64_t>> relays_by_target_;  // (serial, our id)
   std::uint64_t next_iq_ = 1;
   // Invitations sent (7.8.2) whose decline the room will relay: (invitee bare JID, inviter
   // bare JID) -> inviter and expiry. Bounded; see remember_invitation.

@@ -202,6 +202,7 @@ void Room::remove_occupant(const std::string& nick, std::vector<int> codes, Affi
   // reason code (as in the XEP's kick example); then the remaining occupants.
   for (const xmpp::Jid& s : gone.sessions) send_self_presence(gone, s, spec, fx);
   broadcast_presence(gone, spec, fx);
+  relay_target_left(gone, fx);  // what was relayed to it will not be answered now
 }
 
 }  // namespace muc

@@ -316,6 +316,7 @@ void Room::remove_session(const xmpp::Jid& session, std::vector<int> codes,
   leaving.addresses.clear();
   broadcast_presence(leaving, spec, fx);
   send_self_presence(leaving, session, spec, fx);
+  relay_target_left(leaving, fx);
 }
 
 }  // namespace muc

@@ -68,6 +68,11 @@ void Room::apply(const Change& change, Effects& fx) {
                         [&](const InviteChange& c) { apply_invite(c, fx); },
                         [&](const SubjectChange& c) { apply_subject(c, fx); }},
              change);
+  if (destroyed_) {
+    // XEP-0045 10.9: every occupant left with the room, so nothing relayed to one of them
+    // will be answered (RFC 6120 8.3.3.13).
+    fail_relays(xmpp::StanzaError{"wait", "recipient-unavailable", "The room was destroyed"}, fx);
+  }
 }
 
 std::vector<StoreOp> Room::snapshot_ops(StoreTime now) const {

@@ -1,6 +1,7 @@
 #include "muc/service.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "muc/decode.hpp"
 #include "muc/features.hpp"
@@ -14,16 +15,19 @@ using xmpp::StanzaError;
 
 namespace {
 
-void reply_error(const xml::Element& stanza, const StanzaError& e, Effects& fx) {
-  // RFC 6120 8.3.1: never answer an error (or an iq result) with an error.
-  if (xmpp::must_not_answer(stanza)) return;
-  fx.send(xmpp::error_reply(stanza, e));
+StanzaError shutting_down() {
+  // RFC 6120 8.3.3.19: the service no longer provides what was asked.
+  return StanzaError::service_unavailable("The service is shutting down");
 }
 
 }  // namespace
 
 Service::Service(ServiceConfig config, Store* store, Emit emit)
-    : config_(std::move(config)), store_(store), emit_(std::move(emit)) {}
+    : config_(std::move(config)), store_(store), emit_(std::move(emit)) {
+  if (store_ != nullptr && !emit_) {
+    throw std::invalid_argument("muc::Service: a store needs an emit for the answers it defers");
+  }
+}
 
 std::size_t Service::room_count() const {
   return static_cast<std::size_t>(
@@ -92,12 +96,18 @@ void Service::handle(const xml::Element& stanza, Clock::time_point now, Effects&
   std::optional<Jid> from = Jid::parse(stanza.attr_or("from"));
   std::optional<Jid> to = Jid::parse(stanza.attr_or("to"));
   if (!from) return;  // nobody to answer: the server routed something it should not have
+  if (stopped_) {
+    // After shut_down() there are no rooms, and none may be created: an iq is refused,
+    // anything else has nobody to reach.
+    if (stanza.name() == "iq") answer(stanza, shutting_down(), fx);
+    return;
+  }
   if (!to) {
-    reply_error(stanza, StanzaError::jid_malformed("The recipient address is not a valid JID"), fx);
+    answer(stanza, StanzaError::jid_malformed("The recipient address is not a valid JID"), fx);
     return;
   }
   if (to->domain() != config_.domain) {
-    reply_error(stanza, StanzaError::item_not_found("This component serves " + config_.domain), fx);
+    answer(stanza, StanzaError::item_not_found("This component serves " + config_.domain), fx);
     return;
   }
   if (to->has_local()) {
@@ -108,15 +118,63 @@ void Service::handle(const xml::Element& stanza, Clock::time_point now, Effects&
   if (stanza.name() == "iq") {
     handle_iq(nullptr, stanza, *from, *to, now, fx);
   } else if (stanza.name() == "message" && stanza.attr_or("type") != "error") {
-    reply_error(stanza, StanzaError::service_unavailable("The service itself takes no messages"),
-                fx);
+    answer(stanza, StanzaError::service_unavailable("The service itself takes no messages"), fx);
   }
 }
 
-void Service::shut_down(Effects& fx) const {
-  for (const auto& [local, slot] : slots_) {
-    if (slot.room) slot.room->shut_down(fx);
+void Service::shut_down(Effects& fx) {
+  for (auto& [local, slot] : slots_) {
+    // Output held behind a commit still in flight goes now, answers among it; what that
+    // commit itself decided is answered when it completes (on_committed, without a room).
+    for (Held& h : slot.held) {
+      if (!h.done) continue;
+      fx.out.insert(fx.out.end(), std::make_move_iterator(h.out.begin()),
+                    std::make_move_iterator(h.out.end()));
+    }
+    // An iq waiting for its room (loading, or behind a commit) will not be decided.
+    for (const Waiting& w : slot.waiting) {
+      if (w.stanza.name() == "iq") answer(w.stanza, shutting_down(), fx);
+    }
+    if (slot.room) {
+      // The relays first: every target is leaving the room, and its asker is told so
+      // before it is told that it is leaving too.
+      slot.room->fail_relays(
+          StanzaError{"wait", "recipient-unavailable", "The service is shutting down"}, fx);
+      slot.room->shut_down(fx);
+    }
   }
+  slots_.clear();
+  relay_deadlines_.clear();
+  session_checks_.clear();
+  stopped_ = true;
+}
+
+void Service::expire(Clock::time_point now, Effects& fx) {
+  while (!relay_deadlines_.empty() && relay_deadlines_.begin()->first <= now) {
+    std::string local =
+        std::move(relay_deadlines_.extract(relay_deadlines_.begin()).value().second);
+    auto it = slots_.find(local);
+    if (it == slots_.end()) continue;
+    Slot& slot = it->second;
+    slot.relay_deadline.reset();
+    if (!slot.room) continue;
+    Effects room_fx;
+    slot.room->expire_relays(now, room_fx);
+    pass(slot, room_fx.out, fx);
+    watch_relays(slot);  // the next one due, if any is still pending
+  }
+}
+
+void Service::watch_relays(Slot& slot) {
+  if (slot.relay_deadline || !slot.room) return;
+  std::optional<Clock::time_point> due = slot.room->next_relay_deadline();
+  if (!due) return;
+  slot.relay_deadline = due;
+  relay_deadlines_.emplace(*due, slot.room->jid().local());
+}
+
+void Service::forget_relays(const std::string& local, const Slot& slot) {
+  if (slot.relay_deadline) relay_deadlines_.erase({*slot.relay_deadline, local});
 }
 
 void Service::queue_session_checks() {
@@ -157,7 +215,7 @@ void Service::handle_fault(const xml::StanzaFault& fault, Effects& fx) const {
   const StanzaError e{"modify",
                       fault.condition == "policy-violation" ? "policy-violation" : "not-acceptable",
                       "The stanza was refused: " + fault.text};
-  reply_error(s, e, fx);
+  answer(s, e, fx);
 }
 
 void Service::dispatch(Slot& slot, const xml::Element& s, const Jid& from, const Jid& to,
@@ -190,35 +248,35 @@ void Service::handle_presence(Slot& slot, const xml::Element& s, const Jid& from
   }
   if (!type.empty()) return;  // XEP-0045 7.2: only available presence enters
   if (!to.has_resource()) {
-    reply_error(s, StanzaError::jid_malformed("Enter a room as room@service/nickname"), fx);
+    answer(s, StanzaError::jid_malformed("Enter a room as room@service/nickname"), fx);
     return;
   }
   std::optional<std::string> nick = Jid::prepare_nick(to.resource());
   if (!nick) {
-    reply_error(s, StanzaError::jid_malformed("That nickname is not allowed"), fx);
+    answer(s, StanzaError::jid_malformed("That nickname is not allowed"), fx);
     return;
   }
   if (auto e = check_size("The nickname", *nick, config_.limits.nick_max_bytes)) {
-    reply_error(s, *e, fx);
+    answer(s, *e, fx);
     return;
   }
   PresenceIn p = decode_presence(s, from, *nick);
   if (auto e = check_size("The presence", p.payload_xml, config_.limits.presence_max_bytes)) {
-    reply_error(s, *e, fx);
+    answer(s, *e, fx);
     return;
   }
   bool creating = false;
   if (room == nullptr) {
     if (!p.has_muc_x) {
-      reply_error(s, StanzaError::item_not_found("No such room"), fx);
+      answer(s, StanzaError::item_not_found("No such room"), fx);
       return;
     }
     if (!may_create(from)) {
-      reply_error(s, StanzaError::not_allowed("You are not allowed to create rooms here"), fx);
+      answer(s, StanzaError::not_allowed("You are not allowed to create rooms here"), fx);
       return;
     }
     if (auto refused = creation_quota(from, now)) {
-      reply_error(s, *refused, fx);
+      answer(s, *refused, fx);
       return;
     }
     RoomConfig defaults;
@@ -228,7 +286,7 @@ void Service::handle_presence(Slot& slot, const xml::Element& s, const Jid& from
     room = slot.room.get();
     creating = true;
   }
-  if (auto error = room->on_presence(p, now, fx, creating)) reply_error(s, *error, fx);
+  if (auto error = room->on_presence(p, now, fx, creating)) answer(s, *error, fx);
 }
 
 void Service::handle_message(Slot& slot, const xml::Element& s, const Jid& from, const Jid& to,
@@ -240,11 +298,11 @@ void Service::handle_message(Slot& slot, const xml::Element& s, const Jid& from,
     return;
   }
   if (room == nullptr) {
-    reply_error(s, StanzaError::item_not_found("No such room"), fx);
+    answer(s, StanzaError::item_not_found("No such room"), fx);
     return;
   }
   if (auto hidden = room->hidden_from(from)) {
-    reply_error(s, *hidden, fx);
+    answer(s, *hidden, fx);
     return;
   }
   std::optional<StanzaError> error;
@@ -253,7 +311,7 @@ void Service::handle_message(Slot& slot, const xml::Element& s, const Jid& from,
       error = room_message(slot, s, from, now, fx);
     } else if (std::optional<std::string> subject = subject_change(s)) {
       if (auto e = check_size("The subject", *subject, config_.limits.subject_max_bytes)) {
-        reply_error(s, *e, fx);
+        answer(s, *e, fx);
         return;
       }
       auto decided =
@@ -273,7 +331,7 @@ void Service::handle_message(Slot& slot, const xml::Element& s, const Jid& from,
     error = room->on_private_message(
         PrivateMessageIn{from, to.resource(), message_body(s, room->jid().str())}, fx);
   }
-  if (error) reply_error(s, *error, fx);
+  if (error) answer(s, *error, fx);
 }
 
 std::optional<StanzaError> Service::room_message(Slot& slot, const xml::Element& s, const Jid& from,

@@ -10,6 +10,8 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -40,7 +42,9 @@ class Service {
   // Output produced later, when a store operation completes.
   using Emit = std::function<void(Effects&)>;
 
-  // Without a store, rooms live in memory only and changes apply at once.
+  // Without a store, rooms live in memory only and changes apply at once. With a store,
+  // `emit` is required (std::invalid_argument otherwise): it is where every answer decided
+  // after a store operation goes, so none can be dropped.
   explicit Service(ServiceConfig config, Store* store = nullptr, Emit emit = {});
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;
@@ -51,8 +55,15 @@ class Service {
   // sender gets a stanza error when there is someone to answer.
   void handle_fault(const xml::StanzaFault& fault, Effects& fx) const;
 
-  // The service is shutting down: every occupant is told (XEP-0045 status 332).
-  void shut_down(Effects& fx) const;
+  // The service is shutting down: every relayed iq still waiting is answered, every iq
+  // waiting for its room is refused, every occupant is told (XEP-0045 status 332), and the
+  // rooms are dropped. A commit still in flight answers its iq when it completes; stanzas
+  // that arrive later are refused (iq) or ignored.
+  void shut_down(Effects& fx);
+  // Answers the relayed iqs whose time is up (ServiceLimits::iq_relay_timeout). The core
+  // reads no clock: the caller passes the time, e.g. from a timer every second. Costs
+  // O(rooms with a relay due), not O(rooms).
+  void expire(Clock::time_point now, Effects& fx);
   // The link to the server was down: nobody knows who is still online. Every occupant's
   // session is checked with an XEP-0199 ping from its room, a few at a time
   // (check_sessions); a session whose server answers that it is gone is removed (333).
@@ -86,6 +97,8 @@ class Service {
     std::optional<DestroyRoom> retiring;
     std::deque<Waiting> waiting;
     std::deque<Held> held;
+    // The key this slot has in relay_deadlines_, while its room has relayed iqs pending.
+    std::optional<Clock::time_point> relay_deadline;
   };
 
   void dispatch(Slot& slot, const xml::Element& s, const xmpp::Jid& from, const xmpp::Jid& to,
@@ -99,6 +112,11 @@ class Service {
                                                 Effects& fx);
   void handle_iq(Slot* slot, const xml::Element& s, const xmpp::Jid& from, const xmpp::Jid& to,
                  Clock::time_point now, Effects& fx);
+  // The one place an answer to a request is built and sent: the dispatcher (handle_iq), the
+  // commit path (on_committed), loading and the deferred disco#items all answer through it.
+  // An iq get/set gets its result or error; another stanza only an error, and never an
+  // error or an iq result (RFC 6120 8.3.1). Later sends nothing: someone answers later.
+  static void answer(const xml::Element& request, IqAnswer reply, Effects& fx);
   IqAnswer answer_iq(Slot* slot, const xml::Element& iq, const xml::Element& payload,
                      const xmpp::Jid& from, const xmpp::Jid& to, Clock::time_point now,
                      Effects& fx);
@@ -126,6 +144,12 @@ class Service {
   void on_committed(const std::string& local, std::uint64_t barrier, bool ok, const Change& change,
                     const xml::Element& request);
   void output(Slot& slot, Effects& room_fx, const xml::Element& request, Effects& fx);
+  // A room's stanzas that need no commit: out now, or behind the output it holds.
+  void pass(Slot& slot, std::vector<Outbound>& out, Effects& fx);
+  // Puts the slot in relay_deadlines_ if its room has relays pending and it is not there.
+  void watch_relays(Slot& slot);
+  // Takes the slot `local` out of relay_deadlines_ (it is being erased).
+  void forget_relays(const std::string& local, const Slot& slot);
   void hold(Slot& slot, std::vector<Outbound> out);
   void release(Slot& slot, Effects& fx);
   void drain(const std::string& local, Effects& fx);
@@ -152,6 +176,10 @@ class Service {
   static constexpr std::size_t kMaxAbsent = 100000;
   std::size_t loading_ = 0;       // loads in flight
   Clock::time_point last_now_{};  // the latest time handle() was given (the core reads no clock)
+  // Rooms with relayed iqs pending, by the deadline of their oldest (at most one entry per
+  // slot, Slot::relay_deadline): expire() looks only at those due.
+  std::set<std::pair<Clock::time_point, std::string>> relay_deadlines_;
+  bool stopped_ = false;  // shut_down() was called
 };
 
 }  // namespace muc

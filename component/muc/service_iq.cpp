@@ -1,4 +1,4 @@
-// iq routing: every get/set gets exactly one reply, sent from handle_iq only.
+// iq routing: every get/set gets exactly one reply, built and sent by answer() only.
 #include <map>
 
 #include "base/log.hpp"
@@ -27,27 +27,37 @@ void Service::handle_iq(Slot* slot, const xml::Element& s, const Jid& from, cons
     }
     return;
   }
-  auto reply_error = [&](const StanzaError& e) { fx.send(xmpp::error_reply(s, e)); };
   if (type != "get" && type != "set") {
-    reply_error(StanzaError::bad_request("An iq must be of type get or set"));
+    answer(s, StanzaError::bad_request("An iq must be of type get or set"), fx);
     return;
   }
   if (s.attr("id") == nullptr) {
-    reply_error(StanzaError::bad_request("An iq must carry an id"));
+    answer(s, StanzaError::bad_request("An iq must carry an id"), fx);
     return;
   }
   // RFC 6120 8.2.3: a get or set carries exactly one payload element.
   std::vector<const xml::Element*> payload = s.elements();
   if (payload.size() != 1) {
-    reply_error(StanzaError::bad_request("An iq get or set carries exactly one child"));
+    answer(s, StanzaError::bad_request("An iq get or set carries exactly one child"), fx);
     return;
   }
-  // Every iq gets exactly one reply: handlers return an answer, only this sends it (or
-  // Later: a relayed iq is answered by its target, a stored change after its commit).
-  IqAnswer answer = answer_iq(slot, s, *payload.front(), from, to, now, fx);
-  if (std::holds_alternative<Later>(answer)) return;
-  if (auto* error = std::get_if<StanzaError>(&answer)) {
-    if (error->condition == "service-unavailable" && error->text.empty()) {
+  // Every iq gets exactly one reply: handlers return an answer, answer() sends it (or
+  // Later: a relayed iq is answered through the room's relay, a stored change after its
+  // commit, the service's disco#items after the database listed its rooms).
+  answer(s, answer_iq(slot, s, *payload.front(), from, to, now, fx), fx);
+}
+
+void Service::answer(const xml::Element& request, IqAnswer reply, Effects& fx) {
+  if (std::holds_alternative<Later>(reply)) return;
+  const bool iq = request.name() == "iq";
+  if (auto* error = std::get_if<StanzaError>(&reply)) {
+    // RFC 6120 8.3.1: never answer an error (or an iq result) with an error.
+    if (xmpp::must_not_answer(request)) return;
+    std::vector<const xml::Element*> payload;
+    if (iq && error->condition == "service-unavailable" && error->text.empty()) {
+      payload = request.elements();
+    }
+    if (payload.size() == 1) {
       // RFC 6120 8.3.3.19 is the answer to an unknown payload; a hint helps the person
       // who copied a misspelt namespace from a tutorial.
       if (auto meant = xmpp::near_miss_namespace(payload.front()->ns())) {
@@ -55,11 +65,15 @@ void Service::handle_iq(Slot* slot, const xml::Element& s, const Jid& from, cons
                       std::string(*meant) + "'?";
       }
     }
-    reply_error(*error);
+    fx.send(xmpp::error_reply(request, *error));
     return;
   }
-  xml::Element result = xmpp::iq_result(s);
-  if (auto& body = std::get<std::optional<xml::Element>>(answer)) result.add(std::move(*body));
+  // A result answers an iq get or set; a message (a subject change, an invitation) that
+  // succeeded has nothing to be answered with.
+  std::string_view type = request.attr_or("type");
+  if (!iq || (type != "get" && type != "set")) return;
+  xml::Element result = xmpp::iq_result(request);
+  if (auto& body = std::get<std::optional<xml::Element>>(reply)) result.add(std::move(*body));
   fx.send(result);
 }
 
@@ -69,15 +83,15 @@ IqAnswer Service::answer_iq(Slot* slot, const xml::Element& iq, const xml::Eleme
       payload.is("query", ns::kDiscoItems)) {
     // XEP-0045 6.3: public rooms include stored ones not loaded since the start; the list
     // comes from the database and the answer follows it.
+    // The store calls back exactly once, failure included, and emit_ is set whenever a
+    // store is (the constructor checks): the answer cannot be dropped.
     auto request = std::make_shared<xml::Element>(iq);
     PageRequest page = decode_page(payload);
-    store_->list_public([this, request, page](std::vector<RoomListing> stored, bool ok) {
+    store_->list_public([this, request, page](const std::vector<RoomListing>& stored, bool ok) {
       if (!ok) base::log_warn("could not list stored rooms; disco#items shows loaded rooms only");
-      xml::Element result = xmpp::iq_result(*request);
-      result.add(room_items(stored, page));
       Effects out;
-      out.send(result);
-      if (emit_) emit_(out);
+      answer(*request, std::optional<xml::Element>(room_items(stored, page)), out);
+      emit_(out);
     });
     return Later{};
   }
@@ -86,7 +100,10 @@ IqAnswer Service::answer_iq(Slot* slot, const xml::Element& iq, const xml::Eleme
   Room& room = *slot->room;
   if (to.has_resource()) {
     if (auto hidden = room.hidden_from(from)) return *hidden;
-    if (auto error = room.on_occupant_iq(from, to.resource(), iq, fx)) return *error;
+    // XEP-0045 7.5: relayed to the occupant; its answer, or the error the room gives for
+    // it (it left, it took too long), is the asker's answer.
+    if (auto error = room.on_occupant_iq(from, to.resource(), iq, now, fx)) return *error;
+    watch_relays(*slot);
     return Later{};
   }
   return room_iq(*slot, iq, payload, from, now, fx);

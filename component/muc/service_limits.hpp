@@ -2,6 +2,7 @@
 // configuration). Zero means no bound.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 
 namespace muc {
@@ -49,6 +50,9 @@ struct ServiceLimits {
   // Moderators are not limited. 0 = no limit.
   double message_rate = 2.0;
   double message_burst = 10.0;
+  // An iq relayed to an occupant (XEP-0045 7.5) that has no answer after this long is
+  // answered for it with wait/remote-server-timeout (RFC 6120 8.3.3.16). Always a bound.
+  std::chrono::seconds iq_relay_timeout{30};
 };
 
 }  // namespace muc

@@ -69,16 +69,20 @@ void Service::route(const std::string& local, const xml::Element& s, const Jid& 
   drop_if_finished(local);
 }
 
+void Service::pass(Slot& slot, std::vector<Outbound>& out, Effects& fx) {
+  if (slot.held.empty() && fx.out.empty()) {
+    fx.out.swap(out);  // the common case: no copy of a (possibly large) list
+  } else if (slot.held.empty()) {
+    fx.out.insert(fx.out.end(), std::make_move_iterator(out.begin()),
+                  std::make_move_iterator(out.end()));
+  } else {
+    hold(slot, std::move(out));
+  }
+}
+
 void Service::output(Slot& slot, Effects& room_fx, const xml::Element& request, Effects& fx) {
   if (room_fx.archive.empty() || store_ == nullptr) {
-    if (slot.held.empty() && fx.out.empty()) {
-      fx.out.swap(room_fx.out);  // the common case: no copy of a (possibly large) list
-    } else if (slot.held.empty()) {
-      fx.out.insert(fx.out.end(), std::make_move_iterator(room_fx.out.begin()),
-                    std::make_move_iterator(room_fx.out.end()));
-    } else {
-      hold(slot, std::move(room_fx.out));
-    }
+    pass(slot, room_fx.out, fx);
     return;
   }
   // A logged message: its broadcast waits for the archive commit; others' output after it
@@ -87,9 +91,11 @@ void Service::output(Slot& slot, Effects& room_fx, const xml::Element& request, 
   slot.held.push_back(Held{barrier, false, std::move(room_fx.out)});
   std::string local = slot.room->jid().local();
   auto unarchived = std::move(room_fx.forget_on_failure);
-  auto failure = std::make_shared<xml::Element>(xmpp::error_reply(request, database_unavailable()));
+  auto message = std::make_shared<xml::Element>(request);
   store_->commit(slot.room->jid().str(), std::move(room_fx.archive),
-                 [this, local, barrier, unarchived, failure](bool ok) {
+                 [this, local, barrier, unarchived, message](bool ok) {
+                   // A message has no answer but an error: after shut_down (no slot) there
+                   // is nobody left to broadcast to, and nothing to refuse.
                    auto it = slots_.find(local);
                    if (it == slots_.end()) return;
                    Slot& s = it->second;
@@ -109,7 +115,7 @@ void Service::output(Slot& slot, Effects& room_fx, const xml::Element& request, 
                        // Not archived, so not broadcast: the sender is told to retry.
                        base::log_warn("archive commit failed in {}; message refused", local);
                        Effects e;
-                       e.send(*failure);
+                       answer(*message, database_unavailable(), e);
                        h.out = std::move(e.out);
                        if (s.room && unarchived) s.room->forget(unarchived);
                      }
@@ -117,7 +123,7 @@ void Service::output(Slot& slot, Effects& room_fx, const xml::Element& request, 
                    Effects e;
                    release(s, e);
                    drop_if_finished(local);  // it may have emptied while this committed
-                   if (emit_) emit_(e);
+                   emit_(e);
                  });
 }
 
@@ -168,30 +174,34 @@ bool Service::submit(Slot& slot, Change change, const xml::Element& request, Clo
 void Service::on_committed(const std::string& local, std::uint64_t barrier, bool ok,
                            const Change& change, const xml::Element& request) {
   auto it = slots_.find(local);
-  if (it == slots_.end()) return;
-  Slot& slot = it->second;
+  Slot* slot = it == slots_.end() ? nullptr : &it->second;
   Effects done;
   if (ok) {
-    slot.room->apply(change, done);
-    if (request.name() == "iq") done.send(xmpp::iq_result(request));
+    // Durable now: applied if the room is still here, and answered with a result either
+    // way (after shut_down the room is gone, but the change is in the database).
+    if (slot != nullptr && slot->room) slot->room->apply(change, done);
+    answer(request, std::optional<xml::Element>(), done);
   } else {
     base::log_warn("commit failed in room {}; answering {} with resource-constraint", local,
                    request.name());
-    if (!xmpp::must_not_answer(request))
-      done.send(xmpp::error_reply(request, database_unavailable()));
+    answer(request, database_unavailable(), done);
   }
-  for (Held& h : slot.held) {
+  if (slot == nullptr) {
+    emit_(done);
+    return;
+  }
+  for (Held& h : slot->held) {
     if (h.barrier == barrier) {
       h.done = true;
       h.out = std::move(done.out);
     }
   }
-  slot.busy = false;
+  slot->busy = false;
   Effects out;
-  release(slot, out);
+  release(*slot, out);
   drain(local, out);
   drop_if_finished(local);
-  if (emit_) emit_(out);
+  emit_(out);
 }
 
 void Service::start_load(const std::string& local, const Jid& room_jid) {
@@ -213,10 +223,7 @@ void Service::on_loaded(const std::string& local, const Jid& room_jid,
     // Unknown whether the room exists: creating it now could shadow a stored one. Refuse
     // what waited; the next stanza tries again.
     base::log_warn("could not load room {}: database unavailable", room_jid.str());
-    for (const Waiting& w : slot.waiting) {
-      if (!xmpp::must_not_answer(w.stanza))
-        out.send(xmpp::error_reply(w.stanza, database_unavailable()));
-    }
+    for (const Waiting& w : slot.waiting) answer(w.stanza, database_unavailable(), out);
     slots_.erase(it);
   } else {
     if (found) {
@@ -226,7 +233,7 @@ void Service::on_loaded(const std::string& local, const Jid& room_jid,
     drain(local, out);
     drop_if_finished(local);
   }
-  if (emit_) emit_(out);
+  emit_(out);
 }
 
 void Service::remember_absent(const std::string& local) {
@@ -313,6 +320,7 @@ void Service::drop_if_finished(const std::string& local) {
   if (slot.loading || slot.busy || !slot.waiting.empty()) return;
   retire_if_finished(local, slot);
   if (slot.room || slot.retiring || slot.busy || !slot.held.empty()) return;
+  forget_relays(local, slot);
   slots_.erase(it);
 }
 

@@ -1,6 +1,8 @@
 // The persistence interface the MUC core declares and db/ implements (PostgreSQL).
 // Operations of one room are applied in the order submitted, each commit() in one
-// transaction. Completions are delivered on the loop thread; the loop never waits.
+// transaction. Completions are delivered on the loop thread; the loop never waits. Every
+// callback is called exactly once, failures and shutdown included: the service answers iqs
+// from them (docs/architecture.md, Every iq answered exactly once).
 #pragma once
 
 #include <chrono>

@@ -13,12 +13,17 @@ Settings (environment):
   MUC_E2E_PROSODY_LOG_LEVEL    Prosody's log level (default debug)
   MUC_E2E_ATTACH_TIMEOUT   seconds to wait for the component to attach (default 20)
   MUC_E2E_KEEP             1 = keep the work dir (logs, configs) even when all passed
+  MUC_E2E_IQ_AUDIT         1/0 (default 1): start the component with MUC_IQ_AUDIT=1 and, each
+                           time it stops cleanly (exit 0), assert on its log line
+                           "iq: audit: ... unanswered=0 duplicate=0": every iq get/set it was
+                           sent got exactly one result or error
 """
 from __future__ import annotations
 
 import asyncio
 import json
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -165,17 +170,49 @@ class Postgres:
         return self.dir / "pg.log"
 
 
+_AUDIT_LINE = re.compile(
+    r"iq: audit: entered=(\d+) answered=(\d+) unanswered=(\d+) duplicate=(\d+)")
+
+
 class Component:
     """The muc-component process (only this PID is ever signalled)."""
 
-    def __init__(self, binary: str, args: list, log: Path):
+    def __init__(self, binary: str, args: list, log: Path, iq_audit: bool = True):
         self.binary, self.args, self.log = binary, args, log
         self.proc: Optional[subprocess.Popen] = None
+        self.iq_audit = iq_audit
+        self._log_start = 0  # where this process's part of the log begins
 
     def start(self) -> None:
+        try:
+            self._log_start = self.log.stat().st_size
+        except FileNotFoundError:
+            self._log_start = 0
+        env = {**os.environ, "MUC_IQ_AUDIT": "1" if self.iq_audit else "0"}
         with open(self.log, "ab") as out:
             self.proc = subprocess.Popen([self.binary, *self.args], stdin=subprocess.DEVNULL,
-                                         stdout=out, stderr=subprocess.STDOUT)
+                                         stdout=out, stderr=subprocess.STDOUT, env=env)
+
+    def check_iq_audit(self) -> None:
+        """After a clean exit: the process answered every iq get/set it was sent exactly once
+        (its "iq: audit:" line, logged when it stops; relays still pending at the stop are
+        answered by the shutdown). Raises AssertionError otherwise."""
+        if not self.iq_audit or self.proc is None or self.proc.returncode != 0:
+            return
+        with open(self.log, "rb") as f:
+            f.seek(self._log_start)
+            text = f.read().decode("utf-8", "replace")
+        found = _AUDIT_LINE.findall(text)
+        if not found:
+            raise AssertionError("muc-component stopped cleanly without its 'iq: audit:' line "
+                                 f"(log {self.log}, from byte {self._log_start})")
+        entered, answered, unanswered, duplicate = (int(n) for n in found[-1])
+        if unanswered or duplicate:
+            details = [line for line in text.splitlines() if "iq: audit:" in line]
+            raise AssertionError(
+                f"muc-component did not answer every iq get/set exactly once: entered={entered} "
+                f"answered={answered} unanswered={unanswered} duplicate={duplicate}\n" +
+                "\n".join(details[-20:]))
 
     @property
     def command(self) -> str:
@@ -199,6 +236,7 @@ class Component:
                 self.proc.wait()
                 raise RuntimeError(f"muc-component did not exit within {timeout}s of signal "
                                    f"{signal.Signals(sig).name}; killed it") from None
+            self.check_iq_audit()
         return self.proc.returncode
 
     def stop(self, timeout: float = 5.0) -> Optional[int]:
@@ -211,6 +249,7 @@ class Component:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+            self.check_iq_audit()
         return self.proc.returncode
 
 
@@ -267,7 +306,11 @@ class E2E:
             config.write_text("[service]\nrooms_per_user_per_hour = 0\n")
             args += ["--config", str(config)]
             args += shlex.split(os.environ.get("MUC_COMPONENT_ARGS", ""))
-            self.component = Component(binary, args, self.workdir / "component.log")
+            # The audit's line is logged at info: a quieter component cannot be checked.
+            audit = _truthy(os.environ.get("MUC_E2E_IQ_AUDIT", "1")) and \
+                level.strip().lower() not in ("warn", "error")
+            self.component = Component(binary, args, self.workdir / "component.log",
+                                       iq_audit=audit)
             self.component.start()
         run(self.wait_attached(self.attach_timeout))
 

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "app/component_app.hpp"
+
 namespace app {
 namespace {
 
@@ -70,6 +72,7 @@ TEST(Config, DefaultsWithSecretFromFlag) {
   EXPECT_EQ(c.link.stall_timeout, std::chrono::seconds(60));
   EXPECT_EQ(c.limits.history_max_bytes, 256u * 1024);
   EXPECT_EQ(c.limits.max_users_presence, 1000u);
+  EXPECT_EQ(c.limits.iq_relay_timeout, std::chrono::seconds(30));
   EXPECT_EQ(c.room_creation, RoomCreation::anyone);
   EXPECT_TRUE(c.db_uri.empty());
 }
@@ -121,7 +124,8 @@ TEST(Config, HelpExitsZeroAndDocumentsEverything) {
                            "max_loading",
                            "disco_items_max",
                            "message_rate",
-                           "message_burst"}) {
+                           "message_burst",
+                           "iq_relay_timeout"}) {
     EXPECT_NE(exit->message.find(word), std::string::npos) << word;
   }
 }
@@ -204,6 +208,7 @@ nick_max_bytes = 64
 max_rooms = 3
 message_rate = 0.5
 message_burst = 3
+iq_relay_timeout = 7
 service_admins = ["Admin@Example.net", "boss@example.net"]
 room_creation = "domains"
 creation_domains = ["Example.NET"]
@@ -227,6 +232,8 @@ creation_domains = ["Example.NET"]
   EXPECT_EQ(c.limits.message_rate, 0.5);
   EXPECT_EQ(c.limits.message_burst, 3.0);
   EXPECT_EQ(c.limits.subject_max_bytes, 4096u);  // untouched keys keep their defaults
+  EXPECT_EQ(c.limits.iq_relay_timeout, std::chrono::seconds(7));
+  EXPECT_EQ(service_config(c).limits.iq_relay_timeout, std::chrono::seconds(7));
   ASSERT_EQ(c.service_admins.size(), 2u);
   EXPECT_EQ(c.service_admins[0].str(), "admin@example.net");
   EXPECT_EQ(c.room_creation, RoomCreation::domains);
@@ -274,6 +281,11 @@ TEST(Config, BadValuesInFile) {
            {"[limits]\nmax_size = 1", "limits.max_size: unknown key"},
            {"[service]\nhistory_default = -1", "service.history_default"},
            {"[service]\nhistory_max_bytes = 0", "service.history_max_bytes"},
+           {"[service]\niq_relay_timeout = 0",
+            "service.iq_relay_timeout: expected an integer >= 1"},
+           {"[service]\niq_relay_timeout = 86401",
+            "service.iq_relay_timeout: expected an integer <= 86400"},
+           {"[service]\niq_relay_timeout = \"30s\"", "service.iq_relay_timeout"},
            {"[link]\nstall_timeout = 0", "link.stall_timeout: expected an integer >= 1"},
            {"[link]\nstall = 3", "link.stall: unknown key"},
            {"[service]\nservice_admins = \"a@b\"", "service.service_admins: expected an array"},

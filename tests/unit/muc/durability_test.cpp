@@ -274,8 +274,8 @@ TEST(Listing, DiscoItemsListsStoredRoomsNotLoadedAndLoadedOnesAsTheyAreNow) {
       "<query xmlns='http://jabber.org/protocol/disco#items'/></iq>");
   EXPECT_TRUE(now.empty());  // answered when the database has listed its rooms
   ASSERT_EQ(store.lists.size(), 1u);
-  store.lists.front()(
-      {{"lounge@conference.localhost", "The Lounge"}, {"attic@conference.localhost", ""}}, true);
+  store.finish_list(
+      {{"lounge@conference.localhost", "The Lounge"}, {"attic@conference.localhost", ""}});
   auto out = h.take_emitted();
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(canonical_xml(out[0]),
@@ -292,7 +292,7 @@ TEST(Listing, DatabaseDownStillAnswersWithTheLoadedRooms) {
   h.send(
       "<iq from='bob@localhost/b' to='conference.localhost' type='get' id='d'>"
       "<query xmlns='http://jabber.org/protocol/disco#items'/></iq>");
-  store.lists.front()({}, false);
+  store.finish_list({}, false);
   auto out = h.take_emitted();
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(error_of(out[0]), "");

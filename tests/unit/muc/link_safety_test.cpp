@@ -140,10 +140,7 @@ TEST(ShutDown, EverySessionGetsItsOwnExitWith332) {
   h.create_instant_room("s", "owner@localhost/o", "Owner");
   h.join("a@localhost/a", "s@conference.localhost/A");
   h.join("a@localhost/a2", "s@conference.localhost/A");
-  muc::Effects fx;
-  h.service().shut_down(fx);
-  std::vector<std::string> out;
-  for (const muc::Outbound& o : fx.out) render_into(o, out);
+  std::vector<std::string> out = h.shut_down();
   ASSERT_EQ(out.size(), 3u);
   EXPECT_EQ(count_containing(out, "type='unavailable'"), 3u);
   EXPECT_EQ(count_containing(out, "<status code='110'/><status code='332'/>"), 3u);

@@ -1,5 +1,7 @@
 #include "service_harness.hpp"
 
+#include <gtest/gtest.h>
+
 #include <stdexcept>
 #include <variant>
 
@@ -31,19 +33,71 @@ void render_into(const muc::Outbound& o, std::vector<std::string>& out) {
   }
 }
 
-ServiceHarness::ServiceHarness(muc::ServiceConfig config, muc::Store* store)
-    : service_(std::move(config), store,
+ServiceHarness::ServiceHarness(muc::ServiceConfig config, FakeStore* store)
+    : store_(store),
+      service_(std::move(config), store,
                [this](muc::Effects& fx) {
-                 for (const muc::Outbound& o : fx.out) render_into(o, emitted_);
+                 std::vector<std::string> out = collect(fx);
+                 emitted_.insert(emitted_.end(), out.begin(), out.end());
                }),
       now_(std::chrono::sys_days{std::chrono::year{2026} / 1 / 1}) {}
 
-std::vector<std::string> ServiceHarness::send(const std::string& xml_text) {
-  muc::Effects fx;
-  service_.handle(parse(xml_text), now_, fx);
+ServiceHarness::~ServiceHarness() {
+  settle();
+  muc::IqAudit::Counts c = audit_.counts();
+  if (c.unanswered == 0 && c.duplicate == 0) return;
+  std::string detail;
+  for (const std::string& k : audit_.unanswered()) detail += "\n  unanswered: " + k;
+  for (const std::string& k : audit_.duplicates()) detail += "\n  answered twice: " + k;
+  ADD_FAILURE() << "every iq get/set must be answered exactly once: entered=" << c.entered
+                << " answered=" << c.answered << " unanswered=" << c.unanswered
+                << " duplicate=" << c.duplicate << detail;
+}
+
+std::vector<std::string> ServiceHarness::collect(const muc::Effects& fx) {
   std::vector<std::string> out;
-  for (const muc::Outbound& o : fx.out) render_into(o, out);
+  for (const muc::Outbound& o : fx.out) {
+    audit_.outbound(o);
+    render_into(o, out);
+  }
   return out;
+}
+
+std::vector<std::string> ServiceHarness::send(const std::string& xml_text) {
+  xml::Element stanza = parse(xml_text);
+  audit_.inbound(stanza);
+  muc::Effects fx;
+  service_.handle(stanza, now_, fx);
+  return collect(fx);
+}
+
+std::vector<std::string> ServiceHarness::advance(std::chrono::seconds s) {
+  now_ += s;
+  muc::Effects fx;
+  service_.expire(now_, fx);
+  return collect(fx);
+}
+
+std::vector<std::string> ServiceHarness::shut_down() {
+  muc::Effects fx;
+  service_.shut_down(fx);
+  return collect(fx);
+}
+
+void ServiceHarness::settle() {
+  // Completions may queue more work (stanzas waiting behind a load or a commit); the
+  // bound only stops a bug from spinning forever.
+  for (int round = 0; round < 1000; ++round) {
+    if (store_ != nullptr) {
+      while (!store_->idle()) {
+        if (!store_->commits.empty()) store_->finish_commit(true);
+        if (!store_->loads.empty()) store_->finish_load(std::nullopt);
+        if (!store_->lists.empty()) store_->finish_list({});
+      }
+    }
+    advance(std::chrono::hours(24));  // longer than any relay may wait
+    if (store_ == nullptr || store_->idle()) return;
+  }
 }
 
 std::vector<std::string> ServiceHarness::join(const std::string& full_jid,
@@ -72,6 +126,12 @@ void FakeStore::finish_commit(bool ok) {
   Commit c = std::move(commits.front());
   commits.pop_front();
   c.done(ok);
+}
+
+void FakeStore::finish_list(std::vector<muc::RoomListing> rooms, bool ok) {
+  ListDone l = std::move(lists.front());
+  lists.pop_front();
+  l(std::move(rooms), ok);
 }
 
 void FakeStore::finish_load(std::optional<muc::RoomSnapshot> found, bool ok) {

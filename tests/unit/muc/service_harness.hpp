@@ -1,4 +1,7 @@
 // Drives a muc::Service with XML text and a controlled clock; collects what it sends as text.
+// Every harness checks, when it goes (after every test), that each iq get/set it sent got
+// exactly one result or error back (docs/architecture.md, Every iq answered exactly once), once the
+// deferred work is done: the store's operations completed, the relays expired.
 #pragma once
 
 #include <chrono>
@@ -6,21 +9,36 @@
 #include <string>
 #include <vector>
 
+#include "muc/iq_audit.hpp"
 #include "muc/service.hpp"
 
 namespace muc_test {
 
+class FakeStore;
+
 class ServiceHarness {
  public:
-  explicit ServiceHarness(muc::ServiceConfig config = {}, muc::Store* store = nullptr);
+  explicit ServiceHarness(muc::ServiceConfig config = {}, FakeStore* store = nullptr);
+  // Settles, then fails the test if an iq went unanswered or was answered twice.
+  ~ServiceHarness();
+  ServiceHarness(const ServiceHarness&) = delete;
+  ServiceHarness& operator=(const ServiceHarness&) = delete;
 
   // Sends one stanza (XML text, default namespace jabber:component:accept); returns what
   // the service sent back, each rendered as XML text, in order.
   std::vector<std::string> send(const std::string& xml_text);
-  void advance(std::chrono::seconds s) { now_ += s; }
+  // Moves the clock and runs what became due (relayed iqs that time out, Service::expire);
+  // returns what that sent.
+  std::vector<std::string> advance(std::chrono::seconds s);
+  // Service::shut_down; returns what it sent.
+  std::vector<std::string> shut_down();
   muc::Service& service() { return service_; }
   // What the service sent later, when store operations completed (then forgotten).
   std::vector<std::string> take_emitted();
+  // Completes every store operation still pending (successfully; loads find no room) and
+  // lets every relay time out, until nothing is left to do. What it sends is only audited.
+  void settle();
+  const muc::IqAudit& audit() const { return audit_; }
 
   // Convenience for scenario tests.
   std::vector<std::string> join(const std::string& full_jid, const std::string& room_nick,
@@ -30,7 +48,12 @@ class ServiceHarness {
                            const std::string& nick);
 
  private:
+  // Audits `fx` and renders it.
+  std::vector<std::string> collect(const muc::Effects& fx);
+
+  muc::IqAudit audit_;
   std::vector<std::string> emitted_;
+  FakeStore* store_;
   muc::Service service_;
   muc::Clock::time_point now_;
 };
@@ -54,9 +77,11 @@ class FakeStore : public muc::Store {
     loads.push_back({room, std::move(done)});
   }
   void list_public(ListDone done) override { lists.push_back(std::move(done)); }
-  // Completes the oldest pending commit / load.
+  // Completes the oldest pending commit / load / listing.
   void finish_commit(bool ok);
   void finish_load(std::optional<muc::RoomSnapshot> found, bool ok = true);
+  void finish_list(std::vector<muc::RoomListing> rooms, bool ok = true);
+  bool idle() const { return commits.empty() && loads.empty() && lists.empty(); }
 
   std::deque<Commit> commits;
   std::deque<Load> loads;

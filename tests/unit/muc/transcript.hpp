@@ -3,7 +3,8 @@
 //
 // Format: lines starting with ">>" begin a stanza sent to the service; "<<" begins an
 // expected outbound stanza; other non-blank lines continue the current stanza; "#" lines
-// are comments. "@advance N" moves the clock N seconds. Expected and actual stanzas are
+// are comments. "@advance N" moves the clock N seconds; what became due then (a relayed iq
+// that timed out) is expected by the "<<" lines after it. Expected and actual stanzas are
 // compared as XML (attribute order, insignificant white space between elements and the
 // <text/> of errors ignored: the condition is what a client acts on).
 #pragma once
