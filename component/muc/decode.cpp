@@ -4,6 +4,7 @@
 #include <charconv>
 #include <ctime>
 
+#include "muc/relay_id.hpp"
 #include "xml/writer.hpp"
 #include "xmpp/namespaces.hpp"
 
@@ -127,6 +128,22 @@ GroupchatIn decode_groupchat(const xml::Element& message, const xmpp::Jid& from,
                  std::string(message.attr_or("id"))};
   if (const xml::Element* body = message.child("body", message.ns())) in.body = body->text();
   return in;
+}
+
+OccupantIqIn decode_occupant_iq(const xml::Element& iq, const xmpp::Jid& from, std::string nick) {
+  // A vCard belongs to the account, not to one of its sessions: XEP-0054 queries are
+  // answered by the user's server for the bare JID.
+  bool vcard = false;
+  for (const xml::Element* c : iq.elements()) vcard = vcard || c->ns() == "vcard-temp";
+  return OccupantIqIn{from, std::move(nick), std::string(iq.attr_or("id")), vcard, iq};
+}
+
+std::optional<OccupantIqAnswerIn> decode_occupant_iq_answer(const xml::Element& iq,
+                                                            const xmpp::Jid& from,
+                                                            std::string nick) {
+  std::optional<std::uint64_t> relay = parse_relay_id(iq.attr_or("id"));
+  if (!relay) return std::nullopt;
+  return OccupantIqAnswerIn{from, std::move(nick), *relay, iq};
 }
 
 std::optional<std::string> subject_change(const xml::Element& message) {

@@ -62,6 +62,15 @@ std::variant<RegisterSetIn, xmpp::StanzaError> decode_register_set(
 std::variant<RoomMessageIn, xmpp::StanzaError> decode_room_message(
     const xml::Element& message, const ServiceLimits& limits = {});
 
+// An iq get/set to room@service/`nick`, for relaying (XEP-0045 7.5).
+OccupantIqIn decode_occupant_iq(const xml::Element& iq, const xmpp::Jid& from, std::string nick);
+
+// An iq result/error to room@service/`nick`: the answer to a relayed iq when its id is one
+// the room gave (relay_id.hpp), else nullopt (nobody asked for it; it is dropped).
+std::optional<OccupantIqAnswerIn> decode_occupant_iq_answer(const xml::Element& iq,
+                                                            const xmpp::Jid& from,
+                                                            std::string nick);
+
 // The <set xmlns='http://jabber.org/protocol/rsm'/> of a query (XEP-0059 2.1-2.5); absent
 // fields are nullopt, a malformed <max/> is ignored.
 PageRequest decode_page(const xml::Element& query);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <variant>
@@ -49,6 +50,25 @@ struct GroupchatIn {
   xml::Element message;             // as received, `to`/`from` stripped (message_body)
   std::optional<std::string> body;  // <body/> text, when there is one (it is archived)
   std::string id;                   // the client's id, kept in the archive
+};
+
+// An iq get/set to room@service/nick (XEP-0045 7.5): relayed to the occupant with the room's
+// addresses and id. The iq is an opaque payload; what the room decides on is beside it.
+struct OccupantIqIn {
+  xmpp::Jid from;
+  std::string nick;
+  std::string id;            // the asker's id, restored on the answer
+  bool for_account = false;  // vcard-temp (XEP-0054): the account answers, not a session
+  xml::Element iq;
+};
+
+// An iq result or error to room@service/nick that answers a relayed iq: `relay` is the
+// number the room put in the id it sent (relay_id.hpp).
+struct OccupantIqAnswerIn {
+  xmpp::Jid from;
+  std::string nick;
+  std::uint64_t relay = 0;
+  xml::Element iq;
 };
 
 // Any other message to room@service/nick: a private message.

@@ -131,11 +131,9 @@ class Room {
   // target's occupant JID when the target leaves (wait/recipient-unavailable) or has not
   // answered by `now` + ServiceLimits::iq_relay_timeout (wait/remote-server-timeout). Over
   // kMaxPendingIqs pending, a new one is refused at once (wait/resource-constraint).
-  std::optional<xmpp::StanzaError> on_occupant_iq(const xmpp::Jid& from, const std::string& nick,
-                                                  const xml::Element& iq, Clock::time_point now,
+  std::optional<xmpp::StanzaError> on_occupant_iq(const OccupantIqIn& in, Clock::time_point now,
                                                   Effects& fx);
-  void on_occupant_iq_response(const xmpp::Jid& from, const std::string& nick,
-                               const xml::Element& iq, Effects& fx);
+  void on_occupant_iq_response(const OccupantIqAnswerIn& in, Effects& fx);
   // Answers the relays due by `now` with wait/remote-server-timeout (RFC 6120 8.3.3.16).
   void expire_relays(Clock::time_point now, Effects& fx);
   // When the oldest pending relay is due; nullopt when none is pending.

@@ -2,9 +2,8 @@
 // the asker never learns the target's real JID, and answers find their way back). Every
 // relayed iq is answered exactly once (docs/architecture.md, Every iq answered exactly once): by
 // the target's answer, or by the room when the target leaves or does not answer in time.
-#include <algorithm>
-#include <charconv>
 
+#include "muc/relay_id.hpp"
 #include "muc/room.hpp"
 #include "muc/room_internal.hpp"
 #include "xmpp/namespaces.hpp"
@@ -13,18 +12,12 @@ namespace muc {
 
 using xmpp::StanzaError;
 
-namespace {
-constexpr std::string_view kIdPrefix = "muc-relay-";
-constexpr std::string_view kVcardNs = "vcard-temp";
-}  // namespace
-
-std::optional<StanzaError> Room::on_occupant_iq(const xmpp::Jid& from, const std::string& nick,
-                                                const xml::Element& iq, Clock::time_point now,
+std::optional<StanzaError> Room::on_occupant_iq(const OccupantIqIn& in, Clock::time_point now,
                                                 Effects& fx) {
-  const Occupant* asker = occupant_by_session(from);
+  const Occupant* asker = occupant_by_session(in.from);
   // 6.7: a non-occupant's query to an occupant JID is a bad request.
   if (asker == nullptr) return StanzaError::bad_request("Only occupants may query occupants");
-  auto target = occupants_.find(nick);
+  auto target = occupants_.find(in.nick);
   if (target == occupants_.end()) return StanzaError::item_not_found("No occupant has that nick");
   if (pending_iqs_.size() >= kMaxPendingIqs) {
     // RFC 6120 8.3.3.18: busy, try again later. Refusing the new one keeps every earlier
@@ -34,41 +27,30 @@ std::optional<StanzaError> Room::on_occupant_iq(const xmpp::Jid& from, const std
   }
   std::uint64_t n = next_iq_++;
   const Occupant& t = target->second;
-  pending_iqs_.emplace(n, PendingIq{from.str(), std::string(iq.attr_or("id")), asker->nick, nick,
-                                    t.bare, t.serial, now + limits_->iq_relay_timeout});
+  pending_iqs_.emplace(n, PendingIq{in.from.str(), in.id, asker->nick, in.nick, t.bare, t.serial,
+                                    now + limits_->iq_relay_timeout});
   relays_by_target_.emplace(t.serial, n);
-  xml::Element out = iq;
+  xml::Element out = in.iq;
   out.set_attr("from", occupant_jid(asker->nick));
-  // A vCard belongs to the account, not to one of its sessions (XEP-0054 is answered by
-  // the user's server for the bare JID).
-  bool vcard = false;
-  for (const xml::Element* c : iq.elements()) vcard = vcard || c->ns() == kVcardNs;
-  out.set_attr("to", vcard ? t.bare.str() : t.sessions.back().str());
-  out.set_attr("id", std::string(kIdPrefix) + std::to_string(n));
+  out.set_attr("to", in.for_account ? t.bare.str() : t.sessions.back().str());
+  out.set_attr("id", relay_id(n));
   fx.send(out);
   return std::nullopt;
 }
 
-void Room::on_occupant_iq_response(const xmpp::Jid& from, const std::string& nick,
-                                   const xml::Element& iq, Effects& fx) {
-  std::string_view id = iq.attr_or("id");
-  if (id.substr(0, kIdPrefix.size()) != kIdPrefix) return;
-  std::uint64_t n = 0;
-  std::string_view digits = id.substr(kIdPrefix.size());
-  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
-  if (ec != std::errc() || end != digits.data() + digits.size()) return;
-  auto it = pending_iqs_.find(n);
+void Room::on_occupant_iq_response(const OccupantIqAnswerIn& in, Effects& fx) {
+  auto it = pending_iqs_.find(in.relay);
   // The answer comes from the occupant we asked (any of its sessions, or its account), to
   // the occupant JID we asked from. One that comes after the room answered for it (the
   // target left, or took too long) finds nothing: the asker has had its one answer.
-  if (it == pending_iqs_.end() || it->second.asker_nick != nick ||
-      it->second.target != from.bare()) {
+  if (it == pending_iqs_.end() || it->second.asker_nick != in.nick ||
+      it->second.target != in.from.bare()) {
     return;
   }
   PendingIq pending = std::move(it->second);
   pending_iqs_.erase(it);
-  relays_by_target_.erase({pending.target_serial, n});
-  xml::Element out = iq;
+  relays_by_target_.erase({pending.target_serial, in.relay});
+  xml::Element out = in.iq;
   out.set_attr("from", occupant_jid(pending.target_nick));
   out.set_attr("to", pending.asker);
   out.set_attr("id", pending.id);

@@ -21,7 +21,9 @@ void Service::handle_iq(Slot* slot, const xml::Element& s, const Jid& from, cons
     // session checks (check_sessions), whose errors come back to the room: a bounce.
     if (slot == nullptr || !slot->room) return;
     if (to.has_resource()) {
-      slot->room->on_occupant_iq_response(from, to.resource(), s, fx);
+      if (auto answer_in = decode_occupant_iq_answer(s, from, to.resource())) {
+        slot->room->on_occupant_iq_response(*answer_in, fx);
+      }
     } else if (type == "error") {
       slot->room->on_bounce(BounceIn{from, error_condition(s)}, fx);
     }
@@ -102,7 +104,9 @@ IqAnswer Service::answer_iq(Slot* slot, const xml::Element& iq, const xml::Eleme
     if (auto hidden = room.hidden_from(from)) return *hidden;
     // XEP-0045 7.5: relayed to the occupant; its answer, or the error the room gives for
     // it (it left, it took too long), is the asker's answer.
-    if (auto error = room.on_occupant_iq(from, to.resource(), iq, now, fx)) return *error;
+    if (auto error = room.on_occupant_iq(decode_occupant_iq(iq, from, to.resource()), now, fx)) {
+      return *error;
+    }
     watch_relays(*slot);
     return Later{};
   }
