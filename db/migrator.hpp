@@ -2,7 +2,8 @@
 // in version order, each in its own transaction, recorded in schema_migrations with the SHA-256 of
 // the file. The component refuses to run against a schema it does not know: a recorded version with
 // no file (the database is newer than this build), or a recorded checksum that differs from the
-// file (an applied migration was edited afterwards).
+// file (an applied migration was edited afterwards), unless that edit is one of the reviewed
+// comment-only revisions listed in migrator.cpp.
 #pragma once
 
 #include <filesystem>

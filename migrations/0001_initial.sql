@@ -1,4 +1,4 @@
--- 0001_initial: the tables of the MUC component (design.md, "Persistence").
+-- 0001_initial: the tables of the MUC component (docs/architecture.md, "Persistence").
 --
 -- One row per room life in `rooms`: destroying a room (XEP-0045 10.9) stamps destroyed_at
 -- and keeps the row, with its affiliations, nicks, subject and messages, for the audit
@@ -100,7 +100,7 @@ CREATE TABLE messages (
 );
 CREATE INDEX messages_by_room_time ON messages (room_id, sent_at, id);
 
--- Every administrative action: who did what to whom, why, when (design.md). room_jid is
+-- Every administrative action: who did what to whom, why, when (docs/architecture.md). room_jid is
 -- kept as text too, because actions in rooms that never had a row (temporary rooms)
 -- are recorded as well; room_id is the room life it belongs to, when there is one.
 CREATE TABLE audit_log (

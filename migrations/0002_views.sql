@@ -1,4 +1,4 @@
--- 0002_views: the stable SQL interface for operators (design.md, "Persistence").
+-- 0002_views: the stable SQL interface for operators (docs/architecture.md, "Persistence").
 --
 -- Query these views, not the tables: their names and columns only ever grow. Examples
 -- are in db/README.md ("who banned whom, when and why": SELECT * FROM muc_bans ...).

@@ -133,8 +133,9 @@ GroupchatIn decode_groupchat(const xml::Element& message, const xmpp::Jid& from,
 OccupantIqIn decode_occupant_iq(const xml::Element& iq, const xmpp::Jid& from, std::string nick) {
   // A vCard belongs to the account, not to one of its sessions: XEP-0054 queries are
   // answered by the user's server for the bare JID.
-  bool vcard = false;
-  for (const xml::Element* c : iq.elements()) vcard = vcard || c->ns() == "vcard-temp";
+  const auto children = iq.elements();
+  const bool vcard = std::any_of(children.begin(), children.end(),
+                                 [](const xml::Element* c) { return c->ns() == ns::kVcardTemp; });
   return OccupantIqIn{from, std::move(nick), std::string(iq.attr_or("id")), vcard, iq};
 }
 

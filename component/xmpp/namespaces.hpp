@@ -9,6 +9,7 @@ inline constexpr std::string_view kStreams = "http://etherx.jabber.org/streams";
 inline constexpr std::string_view kStreamErrors = "urn:ietf:params:xml:ns:xmpp-streams";
 inline constexpr std::string_view kStanzaErrors = "urn:ietf:params:xml:ns:xmpp-stanzas";
 inline constexpr std::string_view kMuc = "http://jabber.org/protocol/muc";
+inline constexpr std::string_view kVcardTemp = "vcard-temp";  // XEP-0054
 inline constexpr std::string_view kMucUser = "http://jabber.org/protocol/muc#user";
 inline constexpr std::string_view kMucAdmin = "http://jabber.org/protocol/muc#admin";
 inline constexpr std::string_view kMucOwner = "http://jabber.org/protocol/muc#owner";

@@ -125,6 +125,23 @@ TEST_F(MigratorTest, RefusesADatabaseNewerThanTheFiles) {
   EXPECT_THROW(db::pending_migrations(*conn, MUC_MIGRATIONS_DIR), MigrationError);
 }
 
+TEST_F(MigratorTest, AcceptsAReviewedCommentOnlyRevisionAndRecordsTheNewChecksum) {
+  // A database migrated before 0001's comments pointed at docs/architecture.md.
+  const std::string before = "d9eeab1e6003f5e6097dd43893512e79008d820671af1f15e077e367cfe10222";
+  {
+    auto conn = connect();
+    db::migrate(*conn, MUC_MIGRATIONS_DIR);
+    pqxx::work t(*conn);
+    t.exec_params0("UPDATE schema_migrations SET checksum = $1 WHERE version = 1", before);
+    t.commit();
+  }
+  auto conn = connect();
+  EXPECT_TRUE(db::pending_migrations(*conn, MUC_MIGRATIONS_DIR).empty());
+  EXPECT_TRUE(db::migrate(*conn, MUC_MIGRATIONS_DIR).applied.empty());
+  EXPECT_EQ(query_value<std::string>("SELECT checksum FROM schema_migrations WHERE version = 1"),
+            db::read_migrations(MUC_MIGRATIONS_DIR).at(0).checksum);
+}
+
 TEST_F(MigratorTest, RefusesAnAppliedMigrationThatWasEdited) {
   TempDir dir;
   copy_migrations(dir);
