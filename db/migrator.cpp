@@ -84,8 +84,8 @@ std::vector<const Migration*> plan(const std::vector<Migration>& files,
           a.version, a.name, newest_known));
     }
     const Migration& file = *it->second;
-    const bool same = file.checksum == a.checksum ||
-                      is_comment_revision(a.version, a.checksum, file.checksum);
+    const bool same =
+        file.checksum == a.checksum || is_comment_revision(a.version, a.checksum, file.checksum);
     if (file.name != a.name || !same) {
       throw MigrationError(fmt::format(
           "migration {} was changed after it was applied (recorded as {} with sha256 {}, the "
@@ -142,8 +142,9 @@ void record_comment_revisions(pqxx::connection_base& conn, const std::vector<Mig
   for (const auto& r : kCommentRevisions) {
     for (const auto& m : files) {
       if (m.version != r.version || m.checksum != r.after) continue;
-      t.exec_params0("UPDATE schema_migrations SET checksum = $1 WHERE version = $2 AND checksum = $3",
-                     m.checksum, m.version, std::string(r.before));
+      t.exec_params0(
+          "UPDATE schema_migrations SET checksum = $1 WHERE version = $2 AND checksum = $3",
+          m.checksum, m.version, std::string(r.before));
     }
   }
   t.commit();
