@@ -182,6 +182,7 @@ struct SecondsKey {
 };
 constexpr SecondsKey kSecondsKeys[] = {
     {"iq_relay_timeout", &muc::ServiceLimits::iq_relay_timeout, 86400},
+    {"locked_room_timeout", &muc::ServiceLimits::locked_room_timeout, 86400},
 };
 
 // A ServiceLimits key: true when `key` is one (read into `limits`, or an error recorded).
@@ -340,6 +341,7 @@ Config file (TOML), every key optional:
   message_rate = 2.0              # groupchat messages per second per occupant (0: no limit;
   message_burst = 10.0            # moderators exempt), and how many at once
   iq_relay_timeout = 30           # seconds an occupant has to answer an iq relayed to it
+  locked_room_timeout = 300       # seconds a new room may stay unconfigured, then destroyed
   service_admins = ["admin@localhost"]
   room_creation = "anyone"        # anyone | domains | admins
   creation_domains = ["localhost"]  # who may create rooms when room_creation = "domains"

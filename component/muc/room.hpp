@@ -61,6 +61,10 @@ class Room {
   bool finished() const { return destroyed_ || (occupants_.empty() && !config_.persistent); }
   // Kept in the database: persistent rooms, and rooms whose conversations are logged.
   bool stored() const { return config_.persistent || config_.enable_logging; }
+  // A new room still locked after ServiceLimits::locked_room_timeout is destroyed, as when
+  // its initial configuration is cancelled (10.1.3); its occupants get the 10.9 presence,
+  // whose reason says why. Never stored, so nothing is committed.
+  void destroy_unconfigured(Effects& fx);
 
   // Applies a decided change (after its store operations committed, for a stored room).
   void apply(const Change& change, Effects& fx);

@@ -1,6 +1,9 @@
 // Owner use cases: configuration (XEP-0045 10.1, 10.2), the owner and admin lists carried
 // in the configuration form (10.3-10.8), and destruction (10.9).
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cassert>
 
 #include "muc/privileges.hpp"
 #include "muc/room.hpp"
@@ -132,6 +135,14 @@ void Room::announce_config_change(const std::vector<int>& codes, Effects& fx) {
   xml::Element& x = m.add("x", x_ns);
   for (int code : codes) x.add("status", x_ns).set_attr("code", std::to_string(code));
   send_to_all(xml::prepare(m), fx);
+}
+
+void Room::destroy_unconfigured(Effects& fx) {
+  assert(locked_);
+  DestroyRequest abandoned;
+  abandoned.reason = fmt::format("The room was not configured within {} seconds",
+                                 limits_->locked_room_timeout.count());
+  destroy(abandoned, fx);
 }
 
 void Room::destroy(const DestroyRequest& request, Effects& fx) {

@@ -163,6 +163,22 @@ void Service::expire(Clock::time_point now, Effects& fx) {
     pass(slot, room_fx.out, fx);
     watch_relays(slot);  // the next one due, if any is still pending
   }
+  expire_locked(now, fx);
+}
+
+void Service::expire_locked(Clock::time_point now, Effects& fx) {
+  while (!lock_deadlines_.empty() && lock_deadlines_.begin()->first <= now) {
+    auto [due, local] = std::move(lock_deadlines_.extract(lock_deadlines_.begin()).value());
+    auto it = slots_.find(local);
+    if (it == slots_.end() || it->second.lock_deadline != due) continue;
+    Slot& slot = it->second;
+    slot.lock_deadline.reset();
+    if (!slot.room || !slot.room->locked()) continue;  // configured in time
+    Effects room_fx;
+    slot.room->destroy_unconfigured(room_fx);
+    pass(slot, room_fx.out, fx);
+    drop_if_finished(local);
+  }
 }
 
 void Service::watch_relays(Slot& slot) {
@@ -285,6 +301,8 @@ void Service::handle_presence(Slot& slot, const xml::Element& s, const Jid& from
     slot.room->use_limits(config_.limits);
     room = slot.room.get();
     creating = true;
+    slot.lock_deadline = now + config_.limits.locked_room_timeout;
+    lock_deadlines_.emplace(*slot.lock_deadline, room->jid().local());
   }
   if (auto error = room->on_presence(p, now, fx, creating)) answer(s, *error, fx);
 }

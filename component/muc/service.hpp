@@ -60,9 +60,10 @@ class Service {
   // rooms are dropped. A commit still in flight answers its iq when it completes; stanzas
   // that arrive later are refused (iq) or ignored.
   void shut_down(Effects& fx);
-  // Answers the relayed iqs whose time is up (ServiceLimits::iq_relay_timeout). The core
-  // reads no clock: the caller passes the time, e.g. from a timer every second. Costs
-  // O(rooms with a relay due), not O(rooms).
+  // Answers the relayed iqs whose time is up (ServiceLimits::iq_relay_timeout) and destroys
+  // the new rooms still locked after ServiceLimits::locked_room_timeout. The core reads no
+  // clock: the caller passes the time, e.g. from a timer every second. Costs O(rooms with
+  // something due), not O(rooms).
   void expire(Clock::time_point now, Effects& fx);
   // The link to the server was down: nobody knows who is still online. Every occupant's
   // session is checked with an XEP-0199 ping from its room, a few at a time
@@ -99,6 +100,9 @@ class Service {
     std::deque<Held> held;
     // The key this slot has in relay_deadlines_, while its room has relayed iqs pending.
     std::optional<Clock::time_point> relay_deadline;
+    // When the room in it was created locked: its key in lock_deadlines_. A later room of
+    // the same name gets its own, so an old entry that no longer matches is ignored.
+    std::optional<Clock::time_point> lock_deadline;
   };
 
   void dispatch(Slot& slot, const xml::Element& s, const xmpp::Jid& from, const xmpp::Jid& to,
@@ -148,6 +152,8 @@ class Service {
   void pass(Slot& slot, std::vector<Outbound>& out, Effects& fx);
   // Puts the slot in relay_deadlines_ if its room has relays pending and it is not there.
   void watch_relays(Slot& slot);
+  // Destroys the rooms whose lock_deadline is due and that are still locked.
+  void expire_locked(Clock::time_point now, Effects& fx);
   // Takes the slot `local` out of relay_deadlines_ (it is being erased).
   void forget_relays(const std::string& local, const Slot& slot);
   void hold(Slot& slot, std::vector<Outbound> out);
@@ -179,6 +185,8 @@ class Service {
   // Rooms with relayed iqs pending, by the deadline of their oldest (at most one entry per
   // slot, Slot::relay_deadline): expire() looks only at those due.
   std::set<std::pair<Clock::time_point, std::string>> relay_deadlines_;
+  // New rooms by the time they are destroyed if still locked (Slot::lock_deadline).
+  std::set<std::pair<Clock::time_point, std::string>> lock_deadlines_;
   bool stopped_ = false;  // shut_down() was called
 };
 

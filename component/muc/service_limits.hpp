@@ -53,6 +53,12 @@ struct ServiceLimits {
   // An iq relayed to an occupant (XEP-0045 7.5) that has no answer after this long is
   // answered for it with wait/remote-server-timeout (RFC 6120 8.3.3.16). Always a bound.
   std::chrono::seconds iq_relay_timeout{30};
+  // A new room still locked this long after its creation (XEP-0045 10.1.1: nobody but its
+  // owner can enter until the owner configures it or accepts the defaults) is destroyed, as
+  // cancelling its initial configuration would (10.1.3): an abandoned creation must not hold
+  // its name or its memory. Prosody's muc_room_lock_timeout has the same default, but
+  // Prosody then opens the room with its defaults, which the owner never accepted.
+  std::chrono::seconds locked_room_timeout{300};
 };
 
 }  // namespace muc

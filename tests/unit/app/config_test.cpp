@@ -125,7 +125,8 @@ TEST(Config, HelpExitsZeroAndDocumentsEverything) {
                            "disco_items_max",
                            "message_rate",
                            "message_burst",
-                           "iq_relay_timeout"}) {
+                           "iq_relay_timeout",
+                           "locked_room_timeout"}) {
     EXPECT_NE(exit->message.find(word), std::string::npos) << word;
   }
 }
@@ -209,6 +210,7 @@ max_rooms = 3
 message_rate = 0.5
 message_burst = 3
 iq_relay_timeout = 7
+locked_room_timeout = 60
 service_admins = ["Admin@Example.net", "boss@example.net"]
 room_creation = "domains"
 creation_domains = ["Example.NET"]
@@ -234,6 +236,7 @@ creation_domains = ["Example.NET"]
   EXPECT_EQ(c.limits.subject_max_bytes, 4096u);  // untouched keys keep their defaults
   EXPECT_EQ(c.limits.iq_relay_timeout, std::chrono::seconds(7));
   EXPECT_EQ(service_config(c).limits.iq_relay_timeout, std::chrono::seconds(7));
+  EXPECT_EQ(c.limits.locked_room_timeout, std::chrono::seconds(60));
   ASSERT_EQ(c.service_admins.size(), 2u);
   EXPECT_EQ(c.service_admins[0].str(), "admin@example.net");
   EXPECT_EQ(c.room_creation, RoomCreation::domains);

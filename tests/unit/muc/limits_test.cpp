@@ -262,5 +262,30 @@ TEST(Invitations, ARoomHoldsABoundedNumberOfPendingInvitations) {
   EXPECT_EQ(error_of(out[0]), "wait/resource-constraint");
 }
 
+TEST(LockedRooms, AConfiguredRoomOutlivesTheLockTimeout) {
+  ServiceHarness h;
+  h.create_instant_room("c", "alice@localhost/a", "Alice");
+  EXPECT_TRUE(h.advance(std::chrono::seconds(600)).empty());
+  EXPECT_NE(h.send(groupchat("alice@localhost/a", "m")).size(), 0u);
+}
+
+TEST(LockedRooms, ARoomCreatedAgainUnderTheSameNameGetsItsOwnDeadline) {
+  ServiceHarness h(with([](auto& l) { l.locked_room_timeout = std::chrono::seconds(100); }));
+  const std::string room = "r@conference.localhost";
+  h.join("alice@localhost/a", room + "/Alice");
+  h.advance(std::chrono::seconds(50));
+  // Alice cancels the initial configuration: the room is gone (10.1.3).
+  h.send("<iq from='alice@localhost/a' to='" + room +
+         "' type='set' id='x'><query xmlns='http://jabber.org/protocol/muc#owner'><x "
+         "xmlns='jabber:x:data' type='cancel'/></query></iq>");
+  h.join("bob@localhost/b", room + "/Bob");  // created again at 50 s, locked until 150 s
+  EXPECT_TRUE(h.advance(std::chrono::seconds(50)).empty());  // Alice's deadline passes
+  auto out = h.advance(std::chrono::seconds(50));
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_NE(out[0].find("to='bob@localhost/b'"), std::string::npos);
+  EXPECT_NE(out[0].find("<reason>The room was not configured within 100 seconds</reason>"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace muc_test
