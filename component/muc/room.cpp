@@ -1,10 +1,12 @@
 #include "muc/room.hpp"
 
 #include <algorithm>
+#include <cassert>
 
 #include "muc/options/members_only.hpp"
 #include "muc/room_internal.hpp"
 #include "xmpp/namespaces.hpp"
+#include "xmpp/nickname.hpp"
 
 namespace muc {
 
@@ -91,6 +93,24 @@ const Occupant* Room::occupant_by_session(const xmpp::Jid& session) const {
 Occupant* Room::occupant_by_nick(const std::string& nick) {
   auto it = occupants_.find(nick);
   return it == occupants_.end() ? nullptr : &it->second;
+}
+
+const Occupant* Room::occupant_like(const std::string& nick) const {
+  auto key = nick_by_key_.find(xmpp::nick_key(nick));
+  if (key == nick_by_key_.end()) return nullptr;
+  auto it = occupants_.find(key->second);
+  assert(it != occupants_.end());
+  return &it->second;
+}
+
+void Room::index_nick(const std::string& nick) {
+  [[maybe_unused]] bool fresh = nick_by_key_.emplace(xmpp::nick_key(nick), nick).second;
+  assert(fresh);  // callers check occupant_like first
+}
+
+void Room::unindex_nick(const std::string& nick) {
+  [[maybe_unused]] auto erased = nick_by_key_.erase(xmpp::nick_key(nick));
+  assert(erased == 1);
 }
 
 std::string Room::occupant_jid(const std::string& nick) const {

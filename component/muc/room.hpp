@@ -222,6 +222,12 @@ class Room {
   Occupant* occupant_by_session(const xmpp::Jid& session);
   const Occupant* occupant_by_session(const xmpp::Jid& session) const;
   Occupant* occupant_by_nick(const std::string& nick);
+  // The occupant whose nick looks like `nick` (the same xmpp::nick_key), or null: only one
+  // nick of a look is in use at a time. index_nick/unindex_nick keep the index with
+  // occupants_, at every insert and erase.
+  const Occupant* occupant_like(const std::string& nick) const;
+  void index_nick(const std::string& nick);
+  void unindex_nick(const std::string& nick);
   std::string occupant_jid(const std::string& nick) const;  // room@service/nick
 
   xmpp::Jid jid_;
@@ -250,6 +256,7 @@ class Room {
   // Every session's address, for broadcasts; rebuilt lazily after sessions change.
   mutable std::shared_ptr<const xml::Recipients> everyone_;
   std::unordered_map<std::string, std::string> nick_by_session_;  // full JID -> nick
+  std::unordered_map<std::string, std::string> nick_by_key_;      // nick_key -> nick
   NickRegistry registered_nicks_;
   History history_;
   // Relayed iq requests awaiting an answer, by our id. Ids grow with time, so the oldest,

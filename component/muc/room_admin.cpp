@@ -189,6 +189,7 @@ void Room::remove_occupant(const std::string& nick, std::vector<int> codes, Affi
                            const ItemDetail& detail, Effects& fx) {
   auto it = occupants_.find(nick);
   if (it == occupants_.end()) return;
+  unindex_nick(it->first);
   Occupant gone = std::move(it->second);
   occupants_.erase(it);
   sessions_changed();

@@ -158,6 +158,7 @@ void Room::destroy(const DestroyRequest& request, Effects& fx) {
     for (const xmpp::Jid& s : o.sessions) fx.send(stanza, s.str());
   }
   occupants_.clear();
+  nick_by_key_.clear();
   nick_by_session_.clear();
   sessions_changed();
   destroyed_ = true;

@@ -47,6 +47,8 @@ Room::Facts Room::facts_for(const PresenceIn& p) const {
     } else {
       f.nick_taken_by_other = true;
     }
+  } else if (occupant_like(p.nick) != nullptr) {
+    f.nick_taken_by_other = true;  // RFC 8266: a nick that looks like one in use
   }
   std::string holder = reserved_by(p.nick);
   f.nick_reserved_by_other = !holder.empty() && holder != p.from.bare_str();
@@ -116,6 +118,7 @@ void Room::enter(const PresenceIn& p, Clock::time_point now, Effects& fx, bool c
   auto [it, inserted] = occupants_.try_emplace(p.nick);
   Occupant& o = it->second;
   if (inserted) {
+    index_nick(p.nick);
     o.nick = p.nick;
     o.bare = p.from.bare();
     o.affiliation = affiliation_of(p.from);
@@ -185,6 +188,14 @@ std::optional<StanzaError> Room::change_nick(Occupant& o, const PresenceIn& p, E
   if (taken != occupants_.end() && taken->second.bare != o.bare) {
     return StanzaError::conflict("That nickname is already in use");
   }
+  // RFC 8266: a nick that looks like another occupant's is in use; one that looks like the
+  // occupant's own (a change of case, say) is a rename of that occupant, all its sessions.
+  const Occupant* like = occupant_like(p.nick);
+  if (taken == occupants_.end() && like != nullptr && (like != &o || o.sessions.size() > 1)) {
+    return like == &o
+               ? StanzaError::conflict("Leave with this session first to share that nickname")
+               : StanzaError::conflict("That nickname is already in use");
+  }
   std::string holder = reserved_by(p.nick);
   if (!holder.empty() && holder != o.bare.bare_str()) {
     return StanzaError::conflict("That nickname is reserved by another user");  // 7.6
@@ -203,6 +214,8 @@ std::optional<StanzaError> Room::change_nick(Occupant& o, const PresenceIn& p, E
   broadcast_presence(o, gone, fx);
   for (const xmpp::Jid& s : o.sessions) send_self_presence(o, s, gone, fx);
 
+  unindex_nick(o.nick);
+  index_nick(p.nick);
   auto node = occupants_.extract(o.nick);
   node.key() = p.nick;
   node.mapped().nick = p.nick;
@@ -241,6 +254,7 @@ std::optional<StanzaError> Room::split_nick(Occupant& o, const PresenceIn& p, Ef
     still.payload = &o.payload_xml;
     broadcast_presence(o, still, fx);
   }
+  index_nick(p.nick);
   Occupant& moved = occupants_[p.nick];
   moved.nick = p.nick;
   moved.bare = o.bare;
@@ -311,6 +325,7 @@ void Room::remove_session(const xmpp::Jid& session, std::vector<int> codes,
     return;
   }
   Occupant leaving = std::move(*o);
+  unindex_nick(leaving.nick);
   occupants_.erase(leaving.nick);
   leaving.sessions = {session};
   leaving.addresses.clear();

@@ -57,8 +57,8 @@ std::variant<RegistrationChange, StanzaError> Room::decide_register(
   std::optional<std::string> nick = xmpp::Jid::prepare_nick(request.nick);
   if (!nick) return StanzaError::not_acceptable("That nickname is not allowed");
   std::string holder = reserved_by(*nick);
-  auto present = occupants_.find(*nick);
-  bool used_by_other = present != occupants_.end() && present->second.bare.bare_str() != change.jid;
+  const Occupant* present = occupant_like(*nick);
+  bool used_by_other = present != nullptr && present->bare.bare_str() != change.jid;
   if ((!holder.empty() && holder != change.jid) || used_by_other) {
     return StanzaError::conflict("That nickname is reserved or in use by someone else");
   }

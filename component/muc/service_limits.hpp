@@ -21,10 +21,11 @@ struct ServiceLimits {
   // Sizes of what one user may make the room repeat to everyone (bytes, UTF-8). Over them:
   // modify/policy-violation naming the limit, and nothing is broadcast. A stanza is at most
   // 256 KiB on the stream; these keep one stanza from becoming N copies of that.
-  std::size_t nick_max_bytes = 128;            // XEP-0045 7.2: the occupant JID's resource
-  std::size_t subject_max_bytes = 4096;        // 8.1
-  std::size_t reason_max_bytes = 1024;         // kick, ban, destroy, invite, decline
-  std::size_t presence_max_bytes = 16 * 1024;  // show, status, caps... as rebroadcast (7.7)
+  std::size_t nick_max_bytes = 128;      // XEP-0045 7.2: the occupant JID's resource
+  std::size_t subject_max_bytes = 4096;  // 8.1
+  std::size_t reason_max_bytes = 1024;   // kick, ban, destroy, invite, decline
+  std::size_t presence_max_bytes =
+      std::size_t{16} * 1024;  // show, status, caps... as rebroadcast (7.7)
 
   // Occupants of one room, whatever its muc#roomconfig_maxusers says (7.2.9 applies: admins
   // and owners still enter).

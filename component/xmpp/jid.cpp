@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <array>
 
+#include "xmpp/nickname.hpp"
+
 namespace xmpp {
 namespace {
 
@@ -196,6 +198,8 @@ std::optional<std::string> Jid::prepare_nick(std::string_view nick) {
   // XEP-0045 7.2: a nick made only of white space must be refused; so is one that renders as
   // nothing (only combining marks or blank fillers), which others could not tell from none.
   if (!shows_something(*prepared)) return std::nullopt;
+  // RFC 8266 6: a bidi control would reorder how the nick, and what follows it, reads.
+  if (has_bidi_control(*prepared)) return std::nullopt;
   return prepared;
 }
 

@@ -23,7 +23,8 @@ class Jid {
   static std::optional<Jid> from_parts(std::string_view local, std::string_view domain,
                                        std::string_view resource);
   // Prepares a candidate nickname (resourceprep). nullopt when invalid, empty or made only of
-  // white space (XEP-0045 7.2: such nicks MUST be refused).
+  // white space (XEP-0045 7.2: such nicks MUST be refused), or holding a bidi control
+  // (xmpp/nickname.hpp). Which nicks look alike is nick_key's to say.
   static std::optional<std::string> prepare_nick(std::string_view nick);
   // Prepares a room name (nodeprep); nullopt when invalid.
   static std::optional<std::string> prepare_local(std::string_view local);

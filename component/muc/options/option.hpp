@@ -92,7 +92,7 @@ OptionDescriptor roles(std::string_view var, std::string_view label, RoleSet Roo
 // choice's value.
 template <typename E>
 OptionDescriptor choice(std::string_view var, std::string_view label,
-                        std::vector<FieldOption> choices, E RoomConfig::*m,
+                        const std::vector<FieldOption>& choices, E RoomConfig::*m,
                         std::string_view column) {
   auto text_of = [choices, m](const RoomConfig& c) {
     return std::string(choices[static_cast<std::size_t>(c.*m)].value);
