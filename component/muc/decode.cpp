@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <ctime>
+#include <set>
 
 #include "muc/relay_id.hpp"
 #include "xml/writer.hpp"
@@ -108,6 +109,18 @@ PresenceIn decode_presence(const xml::Element& presence, const xmpp::Jid& from, 
   return p;
 }
 
+namespace {
+
+// A <delay/> (XEP-0203) naming the room, or one of its occupants, as who delayed it: only the
+// room itself adds those, to the history it sends (XEP-0045 7.2.15), so a sender's is forged.
+// Compared as JIDs, so that another letter case of the room's address is the room too.
+bool claims_the_room(const xml::Element& delay, std::string_view room_jid) {
+  std::optional<xmpp::Jid> from = xmpp::Jid::parse(delay.attr_or("from"));
+  return from && from->bare_str() == room_jid;
+}
+
+}  // namespace
+
 xml::Element message_body(const xml::Element& message, std::string_view room_jid) {
   xml::Element out(message.name(), message.ns());
   for (const xml::Attribute& a : message.attrs()) {
@@ -116,7 +129,7 @@ xml::Element message_body(const xml::Element& message, std::string_view room_jid
   for (const xml::Element& c : message.nodes()) {
     if (c.is_text()) continue;
     if (c.name() == "x" && c.ns() == ns::kMucUser) continue;
-    if (c.name() == "delay" && c.ns() == ns::kDelay && c.attr_or("from") == room_jid) continue;
+    if (c.name() == "delay" && c.ns() == ns::kDelay && claims_the_room(c, room_jid)) continue;
     out.add(c);
   }
   return out;
@@ -156,11 +169,15 @@ std::optional<std::string> subject_change(const xml::Element& message) {
   return subject->text();
 }
 
-std::vector<FormField> decode_form_fields(const xml::Element& x) {
+std::variant<std::vector<FormField>, xmpp::StanzaError> decode_form_fields(const xml::Element& x) {
   std::vector<FormField> out;
+  std::set<std::string_view> seen;
   for (const xml::Element* f : x.children("field", ns::kData)) {
     const std::string* var = f->attr("var");
     if (var == nullptr) continue;
+    if (!seen.insert(*var).second) {
+      return xmpp::StanzaError::bad_request("The field " + *var + " appears twice");
+    }
     FormField field{*var, {}};
     for (const xml::Element* v : f->children("value", ns::kData)) field.values.push_back(v->text());
     out.push_back(std::move(field));
@@ -189,7 +206,9 @@ std::variant<OwnerSetIn, xmpp::StanzaError> decode_owner_set(const xml::Element&
   if (type != "submit") {
     return xmpp::StanzaError::bad_request("The form must be of type submit or cancel");
   }
-  in.fields = decode_form_fields(*form);
+  auto fields = decode_form_fields(*form);
+  if (auto* e = std::get_if<xmpp::StanzaError>(&fields)) return *e;
+  in.fields = std::get<std::vector<FormField>>(std::move(fields));
   return in;
 }
 
@@ -291,7 +310,9 @@ std::variant<RegisterSetIn, xmpp::StanzaError> decode_register_set(const xml::El
   if (form == nullptr || form->attr_or("type") != "submit") {
     return xmpp::StanzaError::bad_request("Submit the registration form");
   }
-  in.nick = first_value(decode_form_fields(*form), "muc#register_roomnick");
+  auto fields = decode_form_fields(*form);
+  if (auto* e = std::get_if<xmpp::StanzaError>(&fields)) return *e;
+  in.nick = first_value(std::get<std::vector<FormField>>(fields), "muc#register_roomnick");
   if (auto e = check_size("The nickname", in.nick, limits.nick_max_bytes)) return *e;
   return in;
 }
@@ -323,7 +344,9 @@ std::variant<RoomMessageIn, xmpp::StanzaError> decode_room_message(const xml::El
     }
   }
   if (const xml::Element* form = message.child("x", ns::kData)) {
-    std::vector<FormField> fields = decode_form_fields(*form);
+    auto decoded = decode_form_fields(*form);
+    if (auto* e = std::get_if<xmpp::StanzaError>(&decoded)) return *e;
+    const auto& fields = std::get<std::vector<FormField>>(decoded);
     if (first_value(fields, "FORM_TYPE") == ns::kMucRequest) {
       VoiceRequestIn in;
       const FormField* allow = find_field(fields, "muc#request_allow");

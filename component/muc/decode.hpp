@@ -39,8 +39,9 @@ GroupchatIn decode_groupchat(const xml::Element& message, const xmpp::Jid& from,
 std::string error_condition(const xml::Element& stanza);
 
 // The fields of a jabber:x:data form (XEP-0004 3.2), in order; fields without a var (only
-// "fixed" ones may lack it) are left out.
-std::vector<FormField> decode_form_fields(const xml::Element& x);
+// "fixed" ones may lack it) are left out. A var names one field of its form (3.2), so a
+// form naming one twice is modify/bad-request.
+std::variant<std::vector<FormField>, xmpp::StanzaError> decode_form_fields(const xml::Element& x);
 
 // A muc#owner <query/> of an iq set (XEP-0045 10.1, 10.2, 10.9).
 std::variant<OwnerSetIn, xmpp::StanzaError> decode_owner_set(const xml::Element& query,

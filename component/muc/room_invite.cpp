@@ -37,6 +37,10 @@ std::variant<InviteChange, StanzaError> Room::decide_invite(const xmpp::Jid& fro
   change.memberships.actor = from;
   change.memberships.actor_nick = occupant_by_session(from)->nick;
   for (const InviteIn::Invitee& invitee : request.invitees) {
+    if (invitee.to.bare() == jid_) {
+      // 7.8: invitations are for users; the room would only invite itself, and answer that.
+      return StanzaError::not_acceptable("The room cannot invite itself");
+    }
     Affiliation current = affiliation_of(invitee.to);
     if (current == Affiliation::outcast) {
       return StanzaError::not_allowed("That user is banned from this room");

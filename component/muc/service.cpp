@@ -262,7 +262,17 @@ void Service::handle_presence(Slot& slot, const xml::Element& s, const Jid& from
     room->on_leave(LeaveIn{from, std::move(payload)}, fx);
     return;
   }
-  if (!type.empty()) return;  // XEP-0045 7.2: only available presence enters
+  if (!type.empty()) {
+    // XEP-0045 7.2: only available presence enters. Subscriptions and probes (RFC 6121
+    // 4.7.1) mean nothing to a room and are ignored; any other type is no presence at all
+    // (RFC 6120 8.3.3.1).
+    constexpr std::string_view kOther[] = {"subscribe", "subscribed", "unsubscribe", "unsubscribed",
+                                           "probe"};
+    if (std::find(std::begin(kOther), std::end(kOther), type) == std::end(kOther)) {
+      answer(s, StanzaError::bad_request("Unknown presence type"), fx);
+    }
+    return;
+  }
   if (!to.has_resource()) {
     answer(s, StanzaError::jid_malformed("Enter a room as room@service/nickname"), fx);
     return;

@@ -16,7 +16,13 @@
 namespace {
 
 void check(const xml::Element& form) {
-  auto applied = muc::apply_config_form(muc::RoomConfig{}, muc::decode_form_fields(form));
+  auto fields = muc::decode_form_fields(form);
+  if (const auto* refused = std::get_if<xmpp::StanzaError>(&fields)) {
+    if (refused->condition != "bad-request") std::abort();
+    return;
+  }
+  auto applied =
+      muc::apply_config_form(muc::RoomConfig{}, std::get<std::vector<muc::FormField>>(fields));
   if (const auto* refused = std::get_if<xmpp::StanzaError>(&applied)) {
     if (refused->condition != "bad-request" && refused->condition != "not-acceptable") {
       std::abort();
@@ -24,8 +30,10 @@ void check(const xml::Element& form) {
     return;
   }
   const muc::RoomConfig& config = std::get<muc::RoomConfig>(applied);
-  auto again =
-      muc::apply_config_form(muc::RoomConfig{}, muc::decode_form_fields(muc::config_form(config)));
+  auto own_fields = muc::decode_form_fields(muc::config_form(config));
+  if (!std::holds_alternative<std::vector<muc::FormField>>(own_fields)) std::abort();
+  auto again = muc::apply_config_form(muc::RoomConfig{},
+                                      std::get<std::vector<muc::FormField>>(own_fields));
   if (!std::holds_alternative<muc::RoomConfig>(again) ||
       !(std::get<muc::RoomConfig>(again) == config)) {
     std::abort();

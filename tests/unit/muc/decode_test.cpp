@@ -25,6 +25,18 @@ std::string error_of(const std::variant<T, xmpp::StanzaError>& r) {
 
 const std::string kAdmin = "<query xmlns='http://jabber.org/protocol/muc#admin'>";
 
+TEST(DecodeForm, AFormNamingOneFieldTwiceIsBadRequest) {
+  // XEP-0004 3.2: a var identifies one field of its form.
+  auto form = parse(
+      "<x xmlns='jabber:x:data' type='submit'><field var='muc#roomconfig_roomname'><value>a"
+      "</value></field><field var='muc#roomconfig_roomname'><value>b</value></field></x>");
+  EXPECT_EQ(error_of(decode_form_fields(form)), "modify/bad-request");
+  auto query = parse("<query xmlns='http://jabber.org/protocol/muc#owner'>" +
+                     std::string("<x xmlns='jabber:x:data' type='submit'><field var='v'/><field "
+                                 "var='v'/></x></query>"));
+  EXPECT_EQ(error_of(decode_owner_set(query, ServiceLimits{})), "modify/bad-request");
+}
+
 TEST(DecodeAdmin, ItemWithRoleAndAffiliationIsBadRequest) {
   EXPECT_EQ(error_of(decode_admin_set(parse(
                 kAdmin + "<item nick='a' role='none' affiliation='none' jid='a@b'/></query>"))),
