@@ -172,6 +172,8 @@ struct RateKey {
 constexpr RateKey kRateKeys[] = {
     {"message_rate", &muc::ServiceLimits::message_rate},
     {"message_burst", &muc::ServiceLimits::message_burst},
+    {"presence_rate", &muc::ServiceLimits::presence_rate},
+    {"presence_burst", &muc::ServiceLimits::presence_burst},
 };
 // Durations in whole seconds, from 1 to `max`: at most a day keeps a deadline far from the
 // clock's range, and longer is no wait a client would sit through.
@@ -340,6 +342,8 @@ Config file (TOML), every key optional:
   disco_items_max = 100           # rooms per disco#items answer; XEP-0059 pages the rest
   message_rate = 2.0              # groupchat messages per second per occupant (0: no limit;
   message_burst = 10.0            # moderators exempt), and how many at once
+  presence_rate = 0.5             # presence changes per second per occupant; more are held
+  presence_burst = 5.0            # and only the latest is sent (0: no limit; moderators exempt)
   iq_relay_timeout = 30           # seconds an occupant has to answer an iq relayed to it
   locked_room_timeout = 300       # seconds a new room may stay unconfigured, then destroyed
   service_admins = ["admin@localhost"]

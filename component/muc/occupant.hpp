@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "muc/affiliation.hpp"
+#include "muc/token_bucket.hpp"
 #include "xml/writer.hpp"
 #include "xmpp/jid.hpp"
 
@@ -36,10 +37,11 @@ struct Occupant {
   // nick, payload or first session changed): a join into a room of N costs no N builds.
   mutable std::shared_ptr<const xml::Prepared> shown_plain;
   mutable std::shared_ptr<const xml::Prepared> shown_jid;
-  // Groupchat token bucket (ServiceLimits::message_rate): tokens left, as of `refilled`.
-  // A new occupant starts full: refilled is then the epoch, and the first message fills it.
-  double tokens = 0;
-  std::chrono::system_clock::time_point refilled{};
+  // Rate limits (ServiceLimits::message_rate, presence_rate); a new occupant starts full.
+  TokenBucket message_tokens;
+  TokenBucket presence_tokens;
+  // When its held presence change goes out (Room::hold_presence); the epoch: none held.
+  std::chrono::system_clock::time_point held_until{};
   std::chrono::system_clock::time_point asked_voice{};  // the last voice request (7.13)
 
   void touch() {

@@ -138,10 +138,11 @@ class Room {
   std::optional<xmpp::StanzaError> on_occupant_iq(const OccupantIqIn& in, Clock::time_point now,
                                                   Effects& fx);
   void on_occupant_iq_response(const OccupantIqAnswerIn& in, Effects& fx);
-  // Answers the relays due by `now` with wait/remote-server-timeout (RFC 6120 8.3.3.16).
-  void expire_relays(Clock::time_point now, Effects& fx);
-  // When the oldest pending relay is due; nullopt when none is pending.
-  std::optional<Clock::time_point> next_relay_deadline() const;
+  // What is due by `now`: relays answered with wait/remote-server-timeout (RFC 6120
+  // 8.3.3.16), and held presence changes sent (ServiceLimits::presence_rate).
+  void expire(Clock::time_point now, Effects& fx);
+  // When expire() next has something to do; nullopt when nothing is pending.
+  std::optional<Clock::time_point> next_due() const;
   // Answers every pending relay with `error` (the service is shutting down).
   void fail_relays(const xmpp::StanzaError& error, Effects& fx);
   static constexpr std::size_t kMaxPendingIqs = 1024;
@@ -163,8 +164,19 @@ class Room {
   void enter(const PresenceIn& p, Clock::time_point now, Effects& fx, bool creating);
   void send_join_sequence(const Occupant& o, const xmpp::Jid& session, const PresenceIn& p,
                           Clock::time_point now, Effects& fx, bool creating);
-  void update_presence(Occupant& o, const PresenceIn& p, Effects& fx);
-  std::optional<xmpp::StanzaError> change_nick(Occupant& o, const PresenceIn& p, Effects& fx);
+  void update_presence(Occupant& o, const PresenceIn& p, Clock::time_point now, Effects& fx);
+  std::optional<xmpp::StanzaError> change_nick(Occupant& o, const PresenceIn& p,
+                                               Clock::time_point now, Effects& fx);
+  // Presence changes over ServiceLimits::presence_rate (room_held_presence.cpp). `o` has its
+  // new payload: others get it now, or, when its bucket is empty, once it has a token again
+  // (only the latest is sent). `to_self`: its sessions get it too.
+  void share_presence(Occupant& o, Clock::time_point now, bool to_self, Effects& fx);
+  void show_presence_change(const Occupant& o, bool to_self, Effects& fx) const;
+  bool presence_limited(const Occupant& o) const;
+  bool holds_presence(const Occupant& o) const;
+  void hold_presence(Occupant& o, Clock::time_point now);
+  void release_presences(Clock::time_point now, Effects& fx);
+  void expire_relays(Clock::time_point now, Effects& fx);
   std::optional<xmpp::StanzaError> split_nick(Occupant& o, const PresenceIn& p, Effects& fx);
   void remove_session(const xmpp::Jid& session, std::vector<int> codes,
                       const std::string& payload_xml, Effects& fx);
@@ -246,7 +258,9 @@ class Room {
                                            .max_loading = 0,
                                            .disco_items_max = 0,
                                            .message_rate = 0,
-                                           .message_burst = 0};
+                                           .message_burst = 0,
+                                           .presence_rate = 0,
+                                           .presence_burst = 0};
   const ServiceLimits* limits_ = &kNoLimits;
   RoomConfig config_;
   bool locked_ = true;
@@ -294,6 +308,10 @@ class Room {
   std::string subject_nick_;        // who set it; empty = the room itself
   Clock::time_point subject_at_{};  // when it was set
   std::string creator_;             // bare JID
+  // Held presence changes by when they go out, and the nick they were held for. An entry
+  // whose occupant left or was renamed, or whose time is not its Occupant::held_until, is
+  // stale and skipped; there is one live entry per occupant at most.
+  std::set<std::pair<Clock::time_point, std::string>> held_presences_;
 };
 
 }  // namespace muc

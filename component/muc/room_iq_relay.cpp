@@ -92,11 +92,6 @@ void Room::expire_relays(Clock::time_point now, Effects& fx) {
   }
 }
 
-std::optional<Clock::time_point> Room::next_relay_deadline() const {
-  if (pending_iqs_.empty()) return std::nullopt;
-  return pending_iqs_.begin()->second.deadline;
-}
-
 void Room::fail_relays(const StanzaError& error, Effects& fx) {
   while (!pending_iqs_.empty()) fail_relay(pending_iqs_.begin(), error, fx);
 }

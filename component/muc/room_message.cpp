@@ -45,17 +45,11 @@ std::optional<StanzaError> Room::on_groupchat(const GroupchatIn& m, Clock::time_
 
 std::optional<StanzaError> Room::take_token(Occupant& o, Clock::time_point now) const {
   const double rate = limits_->message_rate;
-  const double burst = limits_->message_burst;
   if (rate <= 0 || o.role == Role::moderator) return std::nullopt;
-  // A token bucket: `burst` messages at once, then `rate` per second.
-  const double elapsed = std::chrono::duration<double>(now - o.refilled).count();
-  o.tokens = o.refilled == Clock::time_point{} ? burst : std::min(burst, o.tokens + elapsed * rate);
-  o.refilled = now;
-  if (o.tokens < 1.0) {
+  if (!o.message_tokens.take(rate, limits_->message_burst, now)) {
     // Nothing is broadcast; the sender may retry in a moment (RFC 6120 8.3.3.12, type wait).
     return StanzaError{"wait", "policy-violation", "You are sending messages too fast"};
   }
-  o.tokens -= 1.0;
   return std::nullopt;
 }
 

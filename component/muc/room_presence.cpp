@@ -75,7 +75,7 @@ std::optional<StanzaError> Room::on_presence(const PresenceIn& p, Clock::time_po
                                              Effects& fx, bool creating) {
   if (destroyed_) return StanzaError::item_not_found();
   if (Occupant* o = occupant_by_session(p.from)) {
-    if (o->nick != p.nick) return change_nick(*o, p, fx);
+    if (o->nick != p.nick) return change_nick(*o, p, now, fx);
     if (p.has_muc_x) {
       // XEP-0045 7.2: an entry request from a session already inside is a resync. Its
       // presence is the occupant's latest (business rule 3: a changed one is broadcast);
@@ -83,13 +83,11 @@ std::optional<StanzaError> Room::on_presence(const PresenceIn& p, Clock::time_po
       if (o->payload_xml != p.payload_xml) {
         o->payload_xml = p.payload_xml;
         o->touch();
-        PresenceSpec spec;
-        spec.payload = &o->payload_xml;
-        broadcast_presence(*o, spec, fx);
+        share_presence(*o, now, false, fx);
       }
       send_join_sequence(*o, p.from, p, now, fx, false);
     } else {
-      update_presence(*o, p, fx);
+      update_presence(*o, p, now, fx);
     }
     return std::nullopt;
   }
@@ -172,17 +170,15 @@ void Room::send_join_sequence(const Occupant& o, const xmpp::Jid& session, const
   fx.broadcast(subject_message({}, true), me);
 }
 
-void Room::update_presence(Occupant& o, const PresenceIn& p, Effects& fx) {
+void Room::update_presence(Occupant& o, const PresenceIn& p, Clock::time_point now, Effects& fx) {
   // XEP-0045 7.7: a changed availability status goes to everyone.
   o.payload_xml = p.payload_xml;
   o.touch();
-  PresenceSpec spec;
-  spec.payload = &o.payload_xml;
-  broadcast_presence(o, spec, fx);
-  for (const xmpp::Jid& s : o.sessions) send_self_presence(o, s, spec, fx);
+  share_presence(o, now, true, fx);
 }
 
-std::optional<StanzaError> Room::change_nick(Occupant& o, const PresenceIn& p, Effects& fx) {
+std::optional<StanzaError> Room::change_nick(Occupant& o, const PresenceIn& p,
+                                             Clock::time_point now, Effects& fx) {
   // XEP-0045 7.6.
   auto taken = occupants_.find(p.nick);
   if (taken != occupants_.end() && taken->second.bare != o.bare) {
@@ -203,6 +199,11 @@ std::optional<StanzaError> Room::change_nick(Occupant& o, const PresenceIn& p, E
   if (taken != occupants_.end()) {
     // The same user already has that nick from another session: join it there.
     return StanzaError::conflict("Leave with this session first to share that nickname");
+  }
+  // A rename is two presences to everyone and cannot be held like a status change.
+  if (presence_limited(o) &&
+      !o.presence_tokens.take(limits_->presence_rate, limits_->presence_burst, now)) {
+    return StanzaError{"wait", "policy-violation", "You are changing your nickname too fast"};
   }
   if (o.sessions.size() > 1) return split_nick(o, p, fx);
   PresenceSpec gone;
@@ -260,6 +261,8 @@ std::optional<StanzaError> Room::split_nick(Occupant& o, const PresenceIn& p, Ef
   moved.bare = o.bare;
   moved.affiliation = o.affiliation;
   moved.role = o.role;  // the role is the user's for this visit, whichever nick it uses
+  moved.message_tokens = o.message_tokens;  // and so are its rates
+  moved.presence_tokens = o.presence_tokens;
   moved.payload_xml = p.payload_xml;
   moved.add_session(p.from);
   nick_by_session_[p.from.str()] = p.nick;

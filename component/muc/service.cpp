@@ -144,24 +144,23 @@ void Service::shut_down(Effects& fx) {
     }
   }
   slots_.clear();
-  relay_deadlines_.clear();
+  room_timers_.clear();
   session_checks_.clear();
   stopped_ = true;
 }
 
 void Service::expire(Clock::time_point now, Effects& fx) {
-  while (!relay_deadlines_.empty() && relay_deadlines_.begin()->first <= now) {
-    std::string local =
-        std::move(relay_deadlines_.extract(relay_deadlines_.begin()).value().second);
+  while (!room_timers_.empty() && room_timers_.begin()->first <= now) {
+    std::string local = std::move(room_timers_.extract(room_timers_.begin()).value().second);
     auto it = slots_.find(local);
     if (it == slots_.end()) continue;
     Slot& slot = it->second;
-    slot.relay_deadline.reset();
+    slot.timer.reset();
     if (!slot.room) continue;
     Effects room_fx;
-    slot.room->expire_relays(now, room_fx);
+    slot.room->expire(now, room_fx);
     pass(slot, room_fx.out, fx);
-    watch_relays(slot);  // the next one due, if any is still pending
+    watch_timer(slot);  // what is due next, if anything is still pending
   }
   expire_locked(now, fx);
 }
@@ -181,16 +180,18 @@ void Service::expire_locked(Clock::time_point now, Effects& fx) {
   }
 }
 
-void Service::watch_relays(Slot& slot) {
-  if (slot.relay_deadline || !slot.room) return;
-  std::optional<Clock::time_point> due = slot.room->next_relay_deadline();
-  if (!due) return;
-  slot.relay_deadline = due;
-  relay_deadlines_.emplace(*due, slot.room->jid().local());
+void Service::watch_timer(Slot& slot) {
+  if (!slot.room) return;
+  std::optional<Clock::time_point> due = slot.room->next_due();
+  if (due == slot.timer) return;
+  forget_timer(slot.room->jid().local(), slot);
+  slot.timer = due;
+  if (due) room_timers_.emplace(*due, slot.room->jid().local());
 }
 
-void Service::forget_relays(const std::string& local, const Slot& slot) {
-  if (slot.relay_deadline) relay_deadlines_.erase({*slot.relay_deadline, local});
+void Service::forget_timer(const std::string& local, Slot& slot) {
+  if (slot.timer) room_timers_.erase({*slot.timer, local});
+  slot.timer.reset();
 }
 
 void Service::queue_session_checks() {
@@ -244,6 +245,7 @@ void Service::dispatch(Slot& slot, const xml::Element& s, const Jid& from, const
     handle_iq(&slot, s, from, to, now, fx);
   }
   // Anything else at the top level of a component stream is not a stanza: nobody to answer.
+  watch_timer(slot);  // a relay or a held presence change may be pending now
 }
 
 void Service::handle_presence(Slot& slot, const xml::Element& s, const Jid& from, const Jid& to,

@@ -98,8 +98,9 @@ class Service {
     std::optional<DestroyRoom> retiring;
     std::deque<Waiting> waiting;
     std::deque<Held> held;
-    // The key this slot has in relay_deadlines_, while its room has relayed iqs pending.
-    std::optional<Clock::time_point> relay_deadline;
+    // The key this slot has in room_timers_: when its room next has something due (a relay
+    // to time out, a held presence change to send; Room::next_due).
+    std::optional<Clock::time_point> timer;
     // When the room in it was created locked: its key in lock_deadlines_. A later room of
     // the same name gets its own, so an old entry that no longer matches is ignored.
     std::optional<Clock::time_point> lock_deadline;
@@ -150,12 +151,12 @@ class Service {
   void output(Slot& slot, Effects& room_fx, const xml::Element& request, Effects& fx);
   // A room's stanzas that need no commit: out now, or behind the output it holds.
   void pass(Slot& slot, std::vector<Outbound>& out, Effects& fx);
-  // Puts the slot in relay_deadlines_ if its room has relays pending and it is not there.
-  void watch_relays(Slot& slot);
+  // Keeps the slot's entry in room_timers_ at its room's next_due(), after the room changed.
+  void watch_timer(Slot& slot);
   // Destroys the rooms whose lock_deadline is due and that are still locked.
   void expire_locked(Clock::time_point now, Effects& fx);
-  // Takes the slot `local` out of relay_deadlines_ (it is being erased).
-  void forget_relays(const std::string& local, const Slot& slot);
+  // Takes the slot `local` out of room_timers_.
+  void forget_timer(const std::string& local, Slot& slot);
   void hold(Slot& slot, std::vector<Outbound> out);
   void release(Slot& slot, Effects& fx);
   void drain(const std::string& local, Effects& fx);
@@ -182,9 +183,9 @@ class Service {
   static constexpr std::size_t kMaxAbsent = 100000;
   std::size_t loading_ = 0;       // loads in flight
   Clock::time_point last_now_{};  // the latest time handle() was given (the core reads no clock)
-  // Rooms with relayed iqs pending, by the deadline of their oldest (at most one entry per
-  // slot, Slot::relay_deadline): expire() looks only at those due.
-  std::set<std::pair<Clock::time_point, std::string>> relay_deadlines_;
+  // Rooms with something due (Room::next_due), by when: at most one entry per slot
+  // (Slot::timer), so expire() looks only at the rooms due.
+  std::set<std::pair<Clock::time_point, std::string>> room_timers_;
   // New rooms by the time they are destroyed if still locked (Slot::lock_deadline).
   std::set<std::pair<Clock::time_point, std::string>> lock_deadlines_;
   bool stopped_ = false;  // shut_down() was called

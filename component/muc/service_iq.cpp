@@ -107,7 +107,6 @@ IqAnswer Service::answer_iq(Slot* slot, const xml::Element& iq, const xml::Eleme
     if (auto error = room.on_occupant_iq(decode_occupant_iq(iq, from, to.resource()), now, fx)) {
       return *error;
     }
-    watch_relays(*slot);
     return Later{};
   }
   return room_iq(*slot, iq, payload, from, now, fx);

@@ -51,6 +51,13 @@ struct ServiceLimits {
   // Moderators are not limited. 0 = no limit.
   double message_rate = 2.0;
   double message_burst = 10.0;
+  // Per-occupant presence changes (7.7 updates, and a resent entry with a new status), a
+  // token bucket as for messages. Over it, a change is held, not refused: what others see is
+  // coalesced, and when the bucket has a token again they get the latest (ejabberd's
+  // min_presence_interval holds the same way). A nick change over it, which cannot be
+  // coalesced, gets wait/policy-violation. Moderators are not limited. 0 = no limit.
+  double presence_rate = 0.5;
+  double presence_burst = 5.0;
   // An iq relayed to an occupant (XEP-0045 7.5) that has no answer after this long is
   // answered for it with wait/remote-server-timeout (RFC 6120 8.3.3.16). Always a bound.
   std::chrono::seconds iq_relay_timeout{30};

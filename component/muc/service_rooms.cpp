@@ -320,7 +320,7 @@ void Service::drop_if_finished(const std::string& local) {
   if (slot.loading || slot.busy || !slot.waiting.empty()) return;
   retire_if_finished(local, slot);
   if (slot.room || slot.retiring || slot.busy || !slot.held.empty()) return;
-  forget_relays(local, slot);
+  forget_timer(local, slot);
   slots_.erase(it);
 }
 

@@ -125,6 +125,8 @@ TEST(Config, HelpExitsZeroAndDocumentsEverything) {
                            "disco_items_max",
                            "message_rate",
                            "message_burst",
+                           "presence_rate",
+                           "presence_burst",
                            "iq_relay_timeout",
                            "locked_room_timeout"}) {
     EXPECT_NE(exit->message.find(word), std::string::npos) << word;

@@ -60,6 +60,86 @@ TEST(MessageRate, ModeratorsAreNotLimited) {
   }
 }
 
+std::string status(const std::string& from, const std::string& to, const std::string& text) {
+  return "<presence from='" + from + "' to='" + to + "'><status>" + text + "</status></presence>";
+}
+
+muc::ServiceConfig one_presence_per_second() {
+  return with([](auto& l) {
+    l.presence_rate = 1;
+    l.presence_burst = 1;
+  });
+}
+
+TEST(PresenceRate, ChangesBeyondTheBurstAreHeldAndOnlyTheLatestGoesOut) {
+  ServiceHarness h(one_presence_per_second());
+  h.create_instant_room("r", "alice@localhost/a", "Alice");
+  h.join("bob@localhost/b", "r@conference.localhost/Bob", kJoin);
+  const std::string bob = "r@conference.localhost/Bob";
+  EXPECT_EQ(h.send(status("bob@localhost/b", bob, "one")).size(), 2u);  // Alice, Bob himself
+  // Over the bucket: no error, nothing out; only the latest is kept.
+  EXPECT_TRUE(h.send(status("bob@localhost/b", bob, "two")).empty());
+  EXPECT_TRUE(h.send(status("bob@localhost/b", bob, "three")).empty());
+  auto later = h.advance(std::chrono::seconds(1));
+  ASSERT_EQ(later.size(), 2u);
+  for (const std::string& s : later) {
+    EXPECT_NE(s.find("<status>three</status>"), std::string::npos) << s;
+    EXPECT_EQ(s.find("type='error'"), std::string::npos) << s;
+  }
+  EXPECT_TRUE(h.advance(std::chrono::seconds(5)).empty());  // nothing else was held
+}
+
+TEST(PresenceRate, ANewcomerSeesTheHeldPresenceAtOnce) {
+  ServiceHarness h(one_presence_per_second());
+  h.create_instant_room("r", "alice@localhost/a", "Alice");
+  h.join("bob@localhost/b", "r@conference.localhost/Bob", kJoin);
+  const std::string bob = "r@conference.localhost/Bob";
+  h.send(status("bob@localhost/b", bob, "one"));
+  EXPECT_TRUE(h.send(status("bob@localhost/b", bob, "away")).empty());
+  auto joined = h.join("carol@localhost/c", "r@conference.localhost/Carol", kJoin);
+  bool saw = false;
+  for (const std::string& s : joined) {
+    if (s.find("from='r@conference.localhost/Bob'") != std::string::npos &&
+        s.find("to='carol@localhost/c'") != std::string::npos) {
+      saw = s.find("<status>away</status>") != std::string::npos;
+    }
+  }
+  EXPECT_TRUE(saw);
+}
+
+TEST(PresenceRate, AHeldChangeOfAnOccupantWhoLeftIsNotSent) {
+  ServiceHarness h(one_presence_per_second());
+  h.create_instant_room("r", "alice@localhost/a", "Alice");
+  h.join("bob@localhost/b", "r@conference.localhost/Bob", kJoin);
+  const std::string bob = "r@conference.localhost/Bob";
+  h.send(status("bob@localhost/b", bob, "one"));
+  EXPECT_TRUE(h.send(status("bob@localhost/b", bob, "two")).empty());
+  h.send("<presence from='bob@localhost/b' to='" + bob + "' type='unavailable'/>");
+  EXPECT_TRUE(h.advance(std::chrono::seconds(2)).empty());
+}
+
+TEST(PresenceRate, NickChangesBeyondTheBurstArePolicyViolation) {
+  ServiceHarness h(one_presence_per_second());
+  h.create_instant_room("r", "alice@localhost/a", "Alice");
+  h.join("bob@localhost/b", "r@conference.localhost/Bob", kJoin);
+  EXPECT_EQ(h.send("<presence from='bob@localhost/b' to='r@conference.localhost/Bobby'/>").size(),
+            4u);  // 303 and the new presence, to Alice and to Bob
+  auto again = h.send("<presence from='bob@localhost/b' to='r@conference.localhost/Robert'/>");
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(error_of(again[0]), "wait/policy-violation");
+  EXPECT_NE(again[0].find("You are changing your nickname too fast"), std::string::npos);
+}
+
+TEST(PresenceRate, ModeratorsAreNotLimited) {
+  ServiceHarness h(one_presence_per_second());
+  h.create_instant_room("r", "alice@localhost/a", "Alice");
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(h.send(status("alice@localhost/a", "r@conference.localhost/Alice", std::to_string(i)))
+                  .size(),
+              1u);
+  }
+}
+
 TEST(TextSizes, LongNickIsPolicyViolation) {
   ServiceHarness h(with([](auto& l) { l.nick_max_bytes = 8; }));
   h.create_instant_room("r", "alice@localhost/a", "Alice");
