@@ -164,6 +164,8 @@ constexpr CountKey kCountKeys[] = {
     {"max_waiting", &muc::ServiceLimits::max_waiting, 0},
     {"max_loading", &muc::ServiceLimits::max_loading, 0},
     {"disco_items_max", &muc::ServiceLimits::disco_items_max, 1},
+    {"registrations_per_room", &muc::ServiceLimits::registrations_per_room, 0},
+    {"pending_invitations", &muc::ServiceLimits::pending_invitations, 0},
 };
 struct RateKey {
   std::string_view name;
@@ -185,6 +187,7 @@ struct SecondsKey {
 constexpr SecondsKey kSecondsKeys[] = {
     {"iq_relay_timeout", &muc::ServiceLimits::iq_relay_timeout, 86400},
     {"locked_room_timeout", &muc::ServiceLimits::locked_room_timeout, 86400},
+    {"voice_request_interval", &muc::ServiceLimits::voice_request_interval, 86400},
 };
 
 // A ServiceLimits key: true when `key` is one (read into `limits`, or an error recorded).
@@ -340,12 +343,15 @@ Config file (TOML), every key optional:
   max_waiting = 1000              # stanzas queued for a room that is loading or committing
   max_loading = 100               # rooms loading from the database at once
   disco_items_max = 100           # rooms per disco#items answer; XEP-0059 pages the rest
+  registrations_per_room = 10000  # nicks reserved in one room (one per user)
+  pending_invitations = 1000      # invitations a room keeps pending (for their declines)
   message_rate = 2.0              # groupchat messages per second per occupant (0: no limit;
   message_burst = 10.0            # moderators exempt), and how many at once
   presence_rate = 0.5             # presence changes per second per occupant; more are held
   presence_burst = 5.0            # and only the latest is sent (0: no limit; moderators exempt)
   iq_relay_timeout = 30           # seconds an occupant has to answer an iq relayed to it
   locked_room_timeout = 300       # seconds a new room may stay unconfigured, then destroyed
+  voice_request_interval = 60     # seconds between one visitor's voice requests
   service_admins = ["admin@localhost"]
   room_creation = "anyone"        # anyone | domains | admins
   creation_domains = ["localhost"]  # who may create rooms when room_creation = "domains"

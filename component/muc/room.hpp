@@ -257,6 +257,7 @@ class Room {
                                            .max_waiting = 0,
                                            .max_loading = 0,
                                            .disco_items_max = 0,
+                                           .registrations_per_room = 0,
                                            .message_rate = 0,
                                            .message_burst = 0,
                                            .presence_rate = 0,
@@ -301,9 +302,7 @@ class Room {
     Clock::time_point expires;
   };
   std::map<std::pair<std::string, std::string>, PendingInvitation> invitations_;
-  static constexpr std::size_t kMaxInvitations = 1000;
   static constexpr std::chrono::hours kInvitationLifetime{24};
-  static constexpr std::chrono::seconds kVoiceRequestInterval{60};
   std::string subject_;
   std::string subject_nick_;        // who set it; empty = the room itself
   Clock::time_point subject_at_{};  // when it was set

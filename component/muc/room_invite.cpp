@@ -1,4 +1,6 @@
 // Mediated invitations and declines (XEP-0045 7.8.2, 7.8.3) and voice requests (7.13, 8.6).
+#include <fmt/format.h>
+
 #include "muc/privileges.hpp"
 #include "muc/room.hpp"
 #include "muc/room_internal.hpp"
@@ -26,7 +28,8 @@ std::variant<InviteChange, StanzaError> Room::decide_invite(const xmpp::Jid& fro
   if (request.invitees.empty()) return StanzaError::bad_request("No invitee named");
   std::size_t live = 0;
   for (const auto& [key, pending] : invitations_) live += pending.expires > now ? 1 : 0;
-  if (live + request.invitees.size() > kMaxInvitations) {
+  const std::size_t cap = limits_->pending_invitations;
+  if (cap > 0 && live + request.invitees.size() > cap) {
     // Each pending invitation is a decline the room will relay; the room keeps a bounded
     // number (issue: bounded remote-driven state), so more wait until some are answered.
     return StanzaError::resource_constraint("Too many invitations are pending in this room");
@@ -77,7 +80,8 @@ void Room::remember_invitation(std::string invitee, const xmpp::Jid& inviter,
   // is dropped only if invitations were decided faster than applied.
   const Clock::time_point now = expires - kInvitationLifetime;
   std::erase_if(invitations_, [&](const auto& e) { return e.second.expires <= now; });
-  while (invitations_.size() >= kMaxInvitations) {
+  const std::size_t cap = limits_->pending_invitations;
+  while (cap > 0 && !invitations_.empty() && invitations_.size() >= cap) {
     auto oldest = std::min_element(
         invitations_.begin(), invitations_.end(),
         [](const auto& a, const auto& b) { return a.second.expires < b.second.expires; });
@@ -117,8 +121,10 @@ std::optional<StanzaError> Room::on_voice_request(const xmpp::Jid& from,
     // 7.13: a visitor asks; every moderator gets the approval form.
     if (sender->role != Role::visitor) return std::nullopt;  // already has voice: nothing to do
     if (sender->asked_voice != Clock::time_point{} &&
-        now - sender->asked_voice < kVoiceRequestInterval) {
-      return StanzaError{"wait", "policy-violation", "You asked for voice less than a minute ago"};
+        now - sender->asked_voice < limits_->voice_request_interval) {
+      return StanzaError{"wait", "policy-violation",
+                         fmt::format("You may ask for voice once every {} seconds",
+                                     limits_->voice_request_interval.count())};
     }
     sender->asked_voice = now;
     const std::string data_ns(ns::kData);

@@ -62,6 +62,10 @@ std::variant<RegistrationChange, StanzaError> Room::decide_register(
   if ((!holder.empty() && holder != change.jid) || used_by_other) {
     return StanzaError::conflict("That nickname is reserved or in use by someone else");
   }
+  const std::size_t cap = limits_->registrations_per_room;
+  if (current == nullptr && cap > 0 && registered_nicks_.size() >= cap) {
+    return StanzaError::resource_constraint("This room holds as many registered nicks as it may");
+  }
   change.nick = *nick;
   change.grant_membership = aff == Affiliation::none;
   change.unchanged = current != nullptr && *current == *nick && !change.grant_membership;

@@ -44,6 +44,13 @@ struct ServiceLimits {
   // with XEP-0059 (ejabberd's max_rooms_discoitems). One answer must stay well below the
   // server's stanza limit (Prosody closes a component stream over 512 KB).
   std::size_t disco_items_max = 100;
+  // Nicks reserved in one room (XEP-0045 7.10; one per bare JID, so also the users who may
+  // register there): where registration is open, any JID of any server can take one.
+  // More get wait/resource-constraint; changing or releasing one's own is always allowed.
+  std::size_t registrations_per_room = 10000;
+  // Invitations one room keeps pending (7.8.2: each is a decline the room will relay back,
+  // 7.8.3); more get wait/resource-constraint until some are declined or expire (24 h).
+  std::size_t pending_invitations = 1000;
 
   // Per-occupant groupchat rate, a token bucket (Prosody's mod_muc_limits and ejabberd's
   // shapers are the anchors): `message_burst` messages at once, refilled at `message_rate`
@@ -67,6 +74,10 @@ struct ServiceLimits {
   // its name or its memory. Prosody's muc_room_lock_timeout has the same default, but
   // Prosody then opens the room with its defaults, which the owner never accepted.
   std::chrono::seconds locked_room_timeout{300};
+  // A visitor's voice request (7.13) reaches every moderator, so a visitor may ask once per
+  // this long; sooner gets wait/policy-violation. Requests are relayed, never queued, so
+  // this bounds the pending requests too: at most one per visitor per interval.
+  std::chrono::seconds voice_request_interval{60};
 };
 
 }  // namespace muc

@@ -123,12 +123,15 @@ TEST(Config, HelpExitsZeroAndDocumentsEverything) {
                            "max_waiting",
                            "max_loading",
                            "disco_items_max",
+                           "registrations_per_room",
+                           "pending_invitations",
                            "message_rate",
                            "message_burst",
                            "presence_rate",
                            "presence_burst",
                            "iq_relay_timeout",
-                           "locked_room_timeout"}) {
+                           "locked_room_timeout",
+                           "voice_request_interval"}) {
     EXPECT_NE(exit->message.find(word), std::string::npos) << word;
   }
 }

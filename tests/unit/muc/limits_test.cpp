@@ -308,6 +308,30 @@ TEST(DiscoItems, ClientsPageWithAfterAndBefore) {
   EXPECT_NE(count[0].find("<count>3</count>"), std::string::npos);
 }
 
+std::string register_nick(const std::string& from, const std::string& nick) {
+  return "<iq from='" + from +
+         "' to='reg@conference.localhost' type='set' id='r'><query xmlns='jabber:iq:register'>"
+         "<x xmlns='jabber:x:data' type='submit'><field var='muc#register_roomnick'><value>" +
+         nick + "</value></field></x></query></iq>";
+}
+
+TEST(Registrations, ARoomHoldsABoundedNumberOfRegisteredNicks) {
+  ServiceHarness h(with([](auto& l) { l.registrations_per_room = 2; }));
+  h.join("alice@localhost/a", "reg@conference.localhost/Alice");
+  h.send(
+      "<iq from='alice@localhost/a' to='reg@conference.localhost' type='set' id='c'>"
+      "<query xmlns='http://jabber.org/protocol/muc#owner'><x xmlns='jabber:x:data' "
+      "type='submit'><field var='x-muc#roomconfig_allowregister'><value>1</value></field>"
+      "</x></query></iq>");
+  EXPECT_EQ(error_of(h.send(register_nick("u1@localhost/x", "One"))[0]), "");
+  EXPECT_EQ(error_of(h.send(register_nick("u2@localhost/x", "Two"))[0]), "");
+  auto third = h.send(register_nick("u3@localhost/x", "Three"));
+  ASSERT_EQ(third.size(), 1u);
+  EXPECT_EQ(error_of(third[0]), "wait/resource-constraint");
+  // A user who holds one may still change it.
+  EXPECT_EQ(error_of(h.send(register_nick("u1@localhost/x", "Uno"))[0]), "");
+}
+
 TEST(VoiceRequests, AVisitorAsksAtMostOnceAMinute) {
   ServiceHarness h;
   h.join("alice@localhost/a", "v@conference.localhost/Alice");
