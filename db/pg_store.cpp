@@ -106,7 +106,8 @@ void PgStore::close() {
 
 PgStore::Stats PgStore::stats() const {
   const WorkerCounters& c = impl_->counters;
-  return {c.jobs.load(), c.failed.load(), c.transactions.load(), c.connects.load()};
+  return {c.jobs.load(), c.failed.load(), c.transactions.load(), c.connects.load(),
+          c.in_doubt.load()};
 }
 
 }  // namespace db

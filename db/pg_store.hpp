@@ -40,6 +40,7 @@ class PgStore : public muc::Store {
     std::uint64_t failed = 0;        // of which failed
     std::uint64_t transactions = 0;  // commit transactions attempted (a group counts once)
     std::uint64_t connects = 0;      // successful connections, the first included
+    std::uint64_t in_doubt = 0;      // COMMITs that lost their connection (pg_in_doubt.hpp)
   };
 
   // Starts the worker, which connects at once. `uri` is a libpq connection string. Does

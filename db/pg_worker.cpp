@@ -1,9 +1,11 @@
 #include "db/pg_worker.hpp"
 
 #include <algorithm>
+#include <thread>
 #include <variant>
 
 #include "base/log.hpp"
+#include "db/pg_in_doubt.hpp"
 #include "db/pg_sql.hpp"
 
 namespace db {
@@ -127,20 +129,18 @@ void PgWorker::lose_connection(std::string_view what, std::string_view why) {
 }
 
 template <typename Body>
-PgWorker::Outcome PgWorker::attempt(std::string_view what, bool log_rejection, Body&& body) {
+PgWorker::Outcome PgWorker::attempt(std::string_view what, bool log_rejection, Body&& body,
+                                    const std::optional<std::int64_t>* xid) {
   if (!connected()) return Outcome::unavailable;
   try {
     body(*conn_);
     return Outcome::ok;
   } catch (const pqxx::in_doubt_error& e) {
     // The connection broke during COMMIT: the transaction may or may not have been applied.
-    // We report failure (the room keeps its state and answers wait); the database may
-    // still hold the change, which the next load will show.
-    base::log_error(
-        "PostgreSQL: {} is IN DOUBT (connection lost during COMMIT, it may have "
-        "been applied): {}",
-        what, trim(e.what()));
     lose_connection(what, e.what());
+    if (xid != nullptr && xid->has_value()) return resolve_in_doubt(what, **xid);
+    base::log_error("PostgreSQL: {} is IN DOUBT (connection lost during COMMIT): {}", what,
+                    trim(e.what()));
     return Outcome::unavailable;
   } catch (const pqxx::broken_connection& e) {
     lose_connection(what, e.what());
@@ -162,18 +162,50 @@ PgWorker::Outcome PgWorker::attempt(std::string_view what, bool log_rejection, B
   }
 }
 
+PgWorker::Outcome PgWorker::resolve_in_doubt(std::string_view what, std::int64_t xid) {
+  // The jobs behind this one wait meanwhile: the room must not answer before it knows.
+  counters_.in_doubt.fetch_add(1, std::memory_order_relaxed);
+  constexpr int kTries = 4;
+  for (int i = 0; i < kTries; ++i) {
+    if (!conn_ && next_attempt_) std::this_thread::sleep_until(*next_attempt_);
+    if (!connected()) continue;
+    try {
+      const CommitFate fate = commit_fate(*conn_, xid);
+      if (fate == CommitFate::unknown) {
+        std::this_thread::sleep_for(options_.backoff_initial);  // still in progress
+        continue;
+      }
+      base::log_warn("PostgreSQL: {} was in doubt (connection lost during COMMIT): it {}", what,
+                     fate == CommitFate::committed ? "committed" : "did not commit");
+      return fate == CommitFate::committed ? Outcome::ok : Outcome::unavailable;
+    } catch (const std::exception& e) {
+      lose_connection("the in-doubt check of " + std::string(what), e.what());
+    }
+  }
+  base::log_error(
+      "PostgreSQL: {} is IN DOUBT (connection lost during COMMIT; transaction {} may have been "
+      "applied, and its client was told it failed)",
+      what, xid);
+  return Outcome::unavailable;
+}
+
 PgWorker::Outcome PgWorker::commit_jobs(JobPtr* first, JobPtr* last, bool log_rejection) {
   const auto count = static_cast<std::size_t>(last - first);
   std::string what = count == 1 ? "commit for room " + (*first)->room
                                 : "group commit of " + std::to_string(count) + " jobs";
-  Outcome outcome = attempt(what, log_rejection, [&](pqxx::connection& conn) {
-    counters_.transactions.fetch_add(1, std::memory_order_relaxed);
-    pqxx::work t(conn);
-    for (JobPtr* j = first; j != last; ++j) {
-      for (const auto& op : (*j)->ops) sql::apply(t, op);
-    }
-    t.commit();
-  });
+  std::optional<std::int64_t> xid;
+  Outcome outcome = attempt(
+      what, log_rejection,
+      [&](pqxx::connection& conn) {
+        counters_.transactions.fetch_add(1, std::memory_order_relaxed);
+        pqxx::work t(conn);
+        xid = transaction_id(t);
+        for (JobPtr* j = first; j != last; ++j) {
+          for (const auto& op : (*j)->ops) sql::apply(t, op);
+        }
+        t.commit();
+      },
+      &xid);
   for (JobPtr* j = first; j != last; ++j) (*j)->ok = outcome == Outcome::ok;
   return outcome;
 }

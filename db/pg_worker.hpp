@@ -24,6 +24,7 @@ struct WorkerCounters {
   std::atomic<std::uint64_t> failed{0};
   std::atomic<std::uint64_t> transactions{0};
   std::atomic<std::uint64_t> connects{0};
+  std::atomic<std::uint64_t> in_doubt{0};
 };
 
 class PgWorker {
@@ -44,8 +45,14 @@ class PgWorker {
   bool try_connect();
   bool connected();
   void lose_connection(std::string_view what, std::string_view why);
+  // `xid`: where a commit's body puts its transaction id, so that an in-doubt COMMIT can be
+  // resolved (pg_in_doubt.hpp); null for work that changes nothing.
   template <typename Body>
-  Outcome attempt(std::string_view what, bool log_rejection, Body&& body);
+  Outcome attempt(std::string_view what, bool log_rejection, Body&& body,
+                  const std::optional<std::int64_t>* xid = nullptr);
+  // After an in-doubt COMMIT of `xid`: reconnects (a few tries, with the backoff) and asks
+  // what became of it. ok when it committed; unavailable when it did not, or nobody knows.
+  Outcome resolve_in_doubt(std::string_view what, std::int64_t xid);
   Outcome commit_jobs(JobPtr* first, JobPtr* last, bool log_rejection);
   void run_commits(std::vector<JobPtr>& jobs);
   void run_load(Job& job);

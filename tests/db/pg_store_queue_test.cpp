@@ -5,6 +5,7 @@
 
 #include <numeric>
 
+#include "db/pg_in_doubt.hpp"
 #include "tests/db/db_test_support.hpp"
 
 namespace db::test {
@@ -119,6 +120,48 @@ TEST_F(PgStoreQueueTest, ReconnectsAfterItsBackendIsKilled) {
   ASSERT_TRUE(found);
   EXPECT_EQ(found->affiliations.at("carol@x").affiliation, muc::Affiliation::admin);
   EXPECT_GT(store_->stats().connects, connects);
+}
+
+TEST_F(PgStoreQueueTest, ACommitWhoseConnectionDiesInCommitIsResolvedAndReportedAsItEnded) {
+  ASSERT_TRUE(commit(kRoom, {save()}));
+  {
+    // A deferred trigger runs inside COMMIT: for this one JID it kills its own backend
+    // there, so the client loses its connection during COMMIT and the change is lost.
+    auto conn = connect();
+    pqxx::work t(*conn);
+    t.exec0(
+        "CREATE FUNCTION die_in_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "IF NEW.jid = 'doomed@x' THEN PERFORM pg_terminate_backend(pg_backend_pid()); "
+        "PERFORM pg_sleep(5); END IF; RETURN NEW; END $$");
+    t.exec0(
+        "CREATE CONSTRAINT TRIGGER die_in_commit AFTER INSERT ON affiliations "
+        "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION die_in_commit()");
+    t.commit();
+  }
+  const auto before = store_->stats();
+  EXPECT_FALSE(commit(kRoom, {affiliate("doomed@x", muc::Affiliation::member)}));
+  EXPECT_EQ(store_->stats().in_doubt - before.in_doubt, 1u);  // asked, not guessed
+  EXPECT_EQ(query_value<int>("SELECT count(*) FROM affiliations WHERE jid = 'doomed@x'"), 0);
+  // The store is connected again, and the next change commits.
+  EXPECT_TRUE(commit(kRoom, {affiliate("bob@x", muc::Affiliation::member)}));
+}
+
+TEST_F(PgStoreQueueTest, TheFateOfATransactionIsKnownByItsId) {
+  auto conn = connect();
+  std::int64_t committed = 0;
+  std::int64_t aborted = 0;
+  {
+    pqxx::work t(*conn);
+    committed = transaction_id(t);
+    t.commit();
+  }
+  {
+    pqxx::work t(*conn);
+    aborted = transaction_id(t);
+    t.abort();
+  }
+  EXPECT_EQ(commit_fate(*conn, committed), CommitFate::committed);
+  EXPECT_EQ(commit_fate(*conn, aborted), CommitFate::aborted);
 }
 
 TEST_F(PgStoreQueueTest, CloseFinishesTheQueuedJobs) {
