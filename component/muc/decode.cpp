@@ -149,7 +149,9 @@ OccupantIqIn decode_occupant_iq(const xml::Element& iq, const xmpp::Jid& from, s
   const auto children = iq.elements();
   const bool vcard = std::any_of(children.begin(), children.end(),
                                  [](const xml::Element* c) { return c->ns() == ns::kVcardTemp; });
-  return OccupantIqIn{from, std::move(nick), std::string(iq.attr_or("id")), vcard, iq};
+  const bool ping = iq.attr_or("type") == "get" && children.size() == 1 &&
+                    children.front()->is("ping", ns::kPing);
+  return OccupantIqIn{from, std::move(nick), std::string(iq.attr_or("id")), vcard, ping, iq};
 }
 
 std::optional<OccupantIqAnswerIn> decode_occupant_iq_answer(const xml::Element& iq,

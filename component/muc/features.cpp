@@ -32,6 +32,13 @@ const std::vector<ProtocolSupport>& supported_protocols() {
        "service and rooms answer pings",
        {ns::kPing},
        {ns::kPing}},
+      {"XEP-0410",
+       "MUC Self-Ping (Schrödinger's Chat)",
+       "1.0.1",
+       "a ping to one's own occupant JID is answered by the room: a result when joined under "
+       "that nick, `cancel/not-acceptable` when not",
+       {},
+       {ns::kMucSelfPing}},
       {"XEP-0203", "Delayed Delivery", "2.0", "history messages carry <delay/>", {}},
       {"XEP-0249", "Direct MUC Invitations", "1.2", "passed through as ordinary messages", {}},
   };

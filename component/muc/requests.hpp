@@ -59,6 +59,7 @@ struct OccupantIqIn {
   std::string nick;
   std::string id;            // the asker's id, restored on the answer
   bool for_account = false;  // vcard-temp (XEP-0054): the account answers, not a session
+  bool ping = false;         // a get holding only an XEP-0199 ping: XEP-0410 self-ping
   xml::Element iq;
 };
 

@@ -7,6 +7,7 @@
 #include "muc/room.hpp"
 #include "muc/room_internal.hpp"
 #include "xmpp/namespaces.hpp"
+#include "xmpp/stanza_error.hpp"
 
 namespace muc {
 
@@ -15,6 +16,21 @@ using xmpp::StanzaError;
 std::optional<StanzaError> Room::on_occupant_iq(const OccupantIqIn& in, Clock::time_point now,
                                                 Effects& fx) {
   const Occupant* asker = occupant_by_session(in.from);
+  if (in.ping) {
+    // XEP-0410 3.1: a client pings its own occupant JID to learn whether it is still
+    // joined. The room knows, so it answers (self-ping optimization): not-acceptable is
+    // "not joined, join again", of type cancel as the XEP shows it.
+    if (asker == nullptr) {
+      return StanzaError{"cancel", "not-acceptable", "You are not in this room"};
+    }
+    if (asker->nick == in.nick) {
+      xml::Element result = xmpp::iq_result(in.iq);
+      result.set_attr("from", occupant_jid(in.nick));
+      result.set_attr("to", in.from.str());
+      fx.send(result);
+      return std::nullopt;
+    }
+  }
   // 6.7: a non-occupant's query to an occupant JID is a bad request.
   if (asker == nullptr) return StanzaError::bad_request("Only occupants may query occupants");
   auto target = occupants_.find(in.nick);

@@ -24,6 +24,9 @@ inline constexpr std::string_view kDelay = "urn:xmpp:delay";
 inline constexpr std::string_view kRegister = "jabber:iq:register";
 inline constexpr std::string_view kVersion = "jabber:iq:version";
 inline constexpr std::string_view kPing = "urn:xmpp:ping";
+// XEP-0410: the room answers a ping to one's own occupant JID itself.
+inline constexpr std::string_view kMucSelfPing =
+    "http://jabber.org/protocol/muc#self-ping-optimization";
 inline constexpr std::string_view kRsm = "http://jabber.org/protocol/rsm";
 inline constexpr std::string_view kConference = "jabber:x:conference";  // XEP-0249
 }  // namespace ns

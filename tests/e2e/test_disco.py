@@ -32,7 +32,7 @@ async def test_service_disco_items_lists_public_rooms_only(muc):
 
 async def test_room_disco_info_lists_the_features_the_room_serves(muc):
     # XEP-0045 6.4: the protocols the room answers (registration 7.10, voice requests 7.13,
-    # XEP-0199 ping) and the muc_* features of its configuration, which clients read to
+    # XEP-0199 ping, XEP-0410 self-ping) and the muc_* features of its configuration, which clients read to
     # decide what to offer.
     room, (alice,) = await muc.occupied_room("alice")
     reply = await alice.disco_info(room)
@@ -40,6 +40,7 @@ async def test_room_disco_info_lists_the_features_the_room_serves(muc):
     query = reply.child(NS_DISCO_INFO, "query")
     features = [f.get("var") for f in query.findall(q(NS_DISCO_INFO, "feature"))]
     assert features == [NS_MUC, "jabber:iq:register", "http://jabber.org/protocol/muc#request",
-                        NS_DISCO_INFO, "urn:xmpp:ping", "muc_temporary", "muc_public",
+                        NS_DISCO_INFO, "urn:xmpp:ping",
+                        "http://jabber.org/protocol/muc#self-ping-optimization", "muc_temporary", "muc_public",
                         "muc_open", "muc_unmoderated", "muc_unsecured",
                         "muc_semianonymous"], reply
