@@ -90,6 +90,7 @@ std::string presence_payload(const xml::Element& presence) {
     if (c.is_text()) continue;  // white space between children
     if (c.name() == "x" && (c.ns() == ns::kMuc || c.ns() == ns::kMucUser)) continue;
     if (c.name() == "error") continue;
+    if (c.is("occupant-id", ns::kOccupantId)) continue;  // XEP-0421 4, as for messages
     xml::write(c, out, presence.ns());
   }
   return out;
@@ -111,15 +112,29 @@ PresenceIn decode_presence(const xml::Element& presence, const xmpp::Jid& from, 
 
 namespace {
 
-// A <delay/> (XEP-0203) naming the room, or one of its occupants, as who delayed it: only the
-// room itself adds those, to the history it sends (XEP-0045 7.2.15), so a sender's is forged.
-// Compared as JIDs, so that another letter case of the room's address is the room too.
-bool claims_the_room(const xml::Element& delay, std::string_view room_jid) {
-  std::optional<xmpp::Jid> from = xmpp::Jid::parse(delay.attr_or("from"));
-  return from && from->bare_str() == room_jid;
+// `jid` names the room, or one of its occupants (room@service/nick), or the service. Compared
+// as JIDs, so that another letter case of the address is the same address.
+bool names_room_or_service(std::string_view jid, std::string_view room_jid) {
+  std::optional<xmpp::Jid> parsed = xmpp::Jid::parse(jid);
+  if (!parsed) return false;
+  if (parsed->bare_str() == room_jid) return true;
+  std::optional<xmpp::Jid> room = xmpp::Jid::parse(room_jid);
+  return room && !parsed->has_local() && parsed->domain() == room->domain();
 }
 
 }  // namespace
+
+bool forged_by_sender(const xml::Element& child, std::string_view room_jid) {
+  // XEP-0045 7.2.15: only the room adds a <delay/> naming itself, to the history it sends.
+  if (child.is("delay", ns::kDelay)) return names_room_or_service(child.attr_or("from"), room_jid);
+  // XEP-0359 3: an entity strips the stanza-ids that claim to be its own, or anyone could
+  // forge the id that replies, reactions and the archive refer to.
+  if (child.is("stanza-id", ns::kStanzaId)) {
+    return names_room_or_service(child.attr_or("by"), room_jid);
+  }
+  // XEP-0421 4: the room vouches for occupant-ids; a client's own is never passed on.
+  return child.is("occupant-id", ns::kOccupantId);
+}
 
 xml::Element message_body(const xml::Element& message, std::string_view room_jid) {
   xml::Element out(message.name(), message.ns());
@@ -129,7 +144,7 @@ xml::Element message_body(const xml::Element& message, std::string_view room_jid
   for (const xml::Element& c : message.nodes()) {
     if (c.is_text()) continue;
     if (c.name() == "x" && c.ns() == ns::kMucUser) continue;
-    if (c.name() == "delay" && c.ns() == ns::kDelay && claims_the_room(c, room_jid)) continue;
+    if (forged_by_sender(c, room_jid)) continue;
     out.add(c);
   }
   return out;

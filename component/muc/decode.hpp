@@ -19,16 +19,22 @@ std::optional<Clock::time_point> parse_datetime(std::string_view text);
 HistoryRequest decode_history(const xml::Element* history);
 
 // Presence children worth rebroadcasting (show, status, priority, caps, ...), serialised:
-// everything except the MUC <x/> elements, which the room writes itself.
+// everything except the MUC <x/> elements, which the room writes itself, and an
+// <occupant-id/> (XEP-0421: only the room gives those).
 std::string presence_payload(const xml::Element& presence);
 
 PresenceIn decode_presence(const xml::Element& presence, const xmpp::Jid& from, std::string nick);
 
 // The message to reflect or relay: without `to`/`from`, without any muc#user <x/> the
 // sender put in (the room writes its own: XEP-0045 7.2.3, a client's muc#user is never
-// reflected), and without a <delay/> claiming to come from the room `room_jid` (only the
-// room stamps its history, XEP-0045 7.2.15; Prosody strips these too).
+// reflected), and without what only the room or its service may add (forged_by_sender).
 xml::Element message_body(const xml::Element& message, std::string_view room_jid);
+
+// A child of a client's stanza that claims what only the room `room_jid` or its service may
+// say: a <delay/> from them (XEP-0045 7.2.15; Prosody strips these too), a <stanza-id/> by
+// them (XEP-0359), any <occupant-id/> (XEP-0421). Stripped before anything is reflected,
+// relayed, archived or kept in history.
+bool forged_by_sender(const xml::Element& child, std::string_view room_jid);
 
 // A groupchat message to the room `room_jid` (XEP-0045 7.4).
 GroupchatIn decode_groupchat(const xml::Element& message, const xmpp::Jid& from,
