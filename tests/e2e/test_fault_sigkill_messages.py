@@ -23,6 +23,7 @@ from collections import Counter
 
 import pytest
 
+from harness.detach import wait_detached
 from harness.env import persistence_skip_reason
 from harness.muc import admin_item, admin_set, create_room, join
 from harness.stanza import attr, bare, new_id
@@ -35,28 +36,7 @@ WINDOW = 3              # messages in flight per sender
 HISTORY = 1000          # muc#roomconfig_historylength: the most the component allows
 MAX_MESSAGES = 5000     # safety bound; the kill comes long before
 REPLY_TIMEOUT = 10.0    # s without a reflection before the kill: the load stalled
-NOT_CONNECTED = "{jabber:client}error/{xmpp:prosody.im/protocol/component}not-connected"
 BODY = re.compile(r"^load (\S+)$")
-
-
-async def wait_detached(client, domain: str, timeout: float) -> None:
-    """Polls disco#info on the service from `client` until Prosody answers that no
-    component is attached. Prosody has then read everything the dead component sent, and
-    routed it to this client's stream before this answer (as in test_persistence_crash)."""
-    deadline = time.monotonic() + timeout
-    last = None
-    while True:
-        try:
-            last = await client.disco_info(domain, timeout=2.0)
-        except AssertionError as e:  # forwarded to a link that is gone: no answer
-            last = e
-        else:
-            if last.type == "error" and last.find(NOT_CONNECTED) is not None:
-                return
-        if time.monotonic() > deadline:
-            raise AssertionError(f"Prosody still routes to {domain} {timeout}s after the kill "
-                                 f"(last answer: {last})")
-        await asyncio.sleep(0.05)  # poll interval: the detach is not observable otherwise
 
 
 def loaded_message(room):

@@ -15,6 +15,7 @@ import time
 
 import pytest
 
+from harness.detach import wait_detached
 from harness.env import persistence_skip_reason
 from harness.muc import admin_get, admin_item, admin_items, create_room, join
 from harness.stanza import NS_MUC_ADMIN, attr, new_id
@@ -24,32 +25,11 @@ pytestmark = pytest.mark.skipif(persistence_skip_reason() is not None,
 
 WINDOW = 4            # member grants in flight at once
 MAX_GRANTS = 20000    # safety bound; the kill comes long before
-NOT_CONNECTED = "{jabber:client}error/{xmpp:prosody.im/protocol/component}not-connected"
 
 
 def grant(room: str, sid: str, jid: str) -> str:
     return (f"<iq type='set' to={attr(room)} id={attr(sid)}><query xmlns='{NS_MUC_ADMIN}'>"
             f"{admin_item(jid=jid, affiliation='member')}</query></iq>")
-
-
-async def wait_detached(client, domain: str, timeout: float) -> None:
-    """Polls disco#info on the service from `client` until Prosody answers that no
-    component is attached. Prosody has then read everything the dead component sent, and
-    routed it to this client's stream before this answer."""
-    deadline = time.monotonic() + timeout
-    last = None
-    while True:
-        try:
-            last = await client.disco_info(domain, timeout=2.0)
-        except AssertionError as e:  # forwarded to a link that is gone: no answer
-            last = e
-        else:
-            if last.type == "error" and last.find(NOT_CONNECTED) is not None:
-                return
-        if time.monotonic() > deadline:
-            raise AssertionError(f"Prosody still routes to {domain} {timeout}s after the kill "
-                                 f"(last answer: {last})")
-        await asyncio.sleep(0.05)  # poll interval: the detach is not observable otherwise
 
 
 async def test_acknowledged_member_grants_survive_sigkill(muc):
