@@ -118,8 +118,9 @@ bool names_room_or_service(std::string_view jid, std::string_view room_jid) {
   std::optional<xmpp::Jid> parsed = xmpp::Jid::parse(jid);
   if (!parsed) return false;
   if (parsed->bare_str() == room_jid) return true;
-  std::optional<xmpp::Jid> room = xmpp::Jid::parse(room_jid);
-  return room && !parsed->has_local() && parsed->domain() == room->domain();
+  // room_jid is prepared (local@service): the service is what follows the '@'.
+  const std::string_view service = room_jid.substr(room_jid.find('@') + 1);
+  return !parsed->has_local() && parsed->domain() == service;
 }
 
 }  // namespace

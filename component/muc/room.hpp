@@ -172,7 +172,9 @@ class Room {
   // (only the latest is sent). `to_self`: its sessions get it too.
   void share_presence(Occupant& o, Clock::time_point now, bool to_self, Effects& fx);
   void show_presence_change(const Occupant& o, bool to_self, Effects& fx) const;
-  bool presence_limited(const Occupant& o) const;
+  // ServiceLimits::presence_rate: true when `o` may change its presence now (a token was
+  // taken, or it is not limited).
+  bool take_presence_token(Occupant& o, Clock::time_point now) const;
   bool holds_presence(const Occupant& o) const;
   void hold_presence(Occupant& o, Clock::time_point now);
   void release_presences(Clock::time_point now, Effects& fx);

@@ -5,8 +5,9 @@
 
 namespace muc {
 
-bool Room::presence_limited(const Occupant& o) const {
-  return limits_->presence_rate > 0 && o.role != Role::moderator;
+bool Room::take_presence_token(Occupant& o, Clock::time_point now) const {
+  if (limits_->presence_rate <= 0 || o.role == Role::moderator) return true;  // not limited
+  return o.presence_tokens.take(limits_->presence_rate, limits_->presence_burst, now);
 }
 
 bool Room::holds_presence(const Occupant& o) const {
@@ -16,8 +17,7 @@ bool Room::holds_presence(const Occupant& o) const {
 void Room::share_presence(Occupant& o, Clock::time_point now, bool to_self, Effects& fx) {
   // Already held: the held change goes out with the payload `o` has by then, the latest.
   if (holds_presence(o)) return;
-  if (presence_limited(o) &&
-      !o.presence_tokens.take(limits_->presence_rate, limits_->presence_burst, now)) {
+  if (!take_presence_token(o, now)) {
     hold_presence(o, now);
     return;
   }
@@ -43,8 +43,7 @@ void Room::release_presences(Clock::time_point now, Effects& fx) {
     Occupant* o = occupant_by_nick(nick);
     if (o == nullptr || o->held_until != due) continue;  // stale: it left or was renamed
     o->held_until = {};
-    if (presence_limited(*o) &&
-        !o->presence_tokens.take(limits_->presence_rate, limits_->presence_burst, now)) {
+    if (!take_presence_token(*o, now)) {
       hold_presence(*o, now);  // the clock moved back: later, never lost
       continue;
     }

@@ -81,7 +81,7 @@ void Room::remember_invitation(std::string invitee, const xmpp::Jid& inviter,
   const Clock::time_point now = expires - kInvitationLifetime;
   std::erase_if(invitations_, [&](const auto& e) { return e.second.expires <= now; });
   const std::size_t cap = limits_->pending_invitations;
-  while (cap > 0 && !invitations_.empty() && invitations_.size() >= cap) {
+  while (cap > 0 && invitations_.size() >= cap) {
     auto oldest = std::min_element(
         invitations_.begin(), invitations_.end(),
         [](const auto& a, const auto& b) { return a.second.expires < b.second.expires; });

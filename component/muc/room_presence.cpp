@@ -201,8 +201,7 @@ std::optional<StanzaError> Room::change_nick(Occupant& o, const PresenceIn& p,
     return StanzaError::conflict("Leave with this session first to share that nickname");
   }
   // A rename is two presences to everyone and cannot be held like a status change.
-  if (presence_limited(o) &&
-      !o.presence_tokens.take(limits_->presence_rate, limits_->presence_burst, now)) {
+  if (!take_presence_token(o, now)) {
     return StanzaError{"wait", "policy-violation", "You are changing your nickname too fast"};
   }
   if (o.sessions.size() > 1) return split_nick(o, p, fx);
