@@ -127,26 +127,32 @@ def ratio(c, p, key):
 
 def storm_report(by_tag, errors):
     out = {"target_ratio_at_1000": STORM_TARGET_RATIO, "component_alone": {}, "e2e": {}}
-    e2e_ns = sorted(set(storm_sizes(by_tag, errors, "storm-e2e-prosody-muc")) |
-                    set(storm_sizes(by_tag, errors, "storm-e2e-component")))
+    # End-to-end storms are tagged storm-e2e-{prosody-muc,component}@GC/N.
+    gcs = sorted({t.split("@")[1].split("/")[0] for t in list(by_tag) + list(errors)
+                  if t.startswith("storm-e2e-") and "@" in t})
+    e2e_runs = [(gc, n) for gc in gcs
+                for n in sorted(set(storm_sizes(by_tag, errors, "storm-e2e-prosody-muc@" + gc)) |
+                                set(storm_sizes(by_tag, errors, "storm-e2e-component@" + gc)))]
     alone_ns = storm_sizes(by_tag, errors, "storm-component-alone")
-    if not e2e_ns and not alone_ns:
+    if not e2e_runs and not alone_ns:
         return None
 
     rows, notes = [], []
-    for n in e2e_ns:
+    for gc, n in e2e_runs:
         if n == 0:  # Prosody did not start
-            notes.append("   end to end: not run (%s)" % errors.get("storm-e2e-prosody-muc/0", ["?"])[0])
+            notes.append("   end to end, %s GC: not run (%s)"
+                         % (gc, errors.get("storm-e2e-prosody-muc@%s/0" % gc, ["?"])[0]))
             continue
-        p = storm_entry(by_tag, errors, "storm-e2e-prosody-muc/%d" % n)
-        c = storm_entry(by_tag, errors, "storm-e2e-component/%d" % n)
+        p = storm_entry(by_tag, errors, "storm-e2e-prosody-muc@%s/%d" % (gc, n))
+        c = storm_entry(by_tag, errors, "storm-e2e-component@%s/%d" % (gc, n))
         r_in, t_in = ratio(c, p, "storm_in_s")
         r_all, t_all = ratio(c, p, "storm_delivered_s")
-        out["e2e"][str(n)] = {"prosody_muc": p, "component": c, "ratio_in_component_over_prosody": r_in,
-                              "ratio_delivered_component_over_prosody": r_all}
+        out["e2e"].setdefault(gc, {})[str(n)] = {
+            "prosody_muc": p, "component": c, "ratio_in_component_over_prosody": r_in,
+            "ratio_delivered_component_over_prosody": r_all}
         for name, e in (("Prosody MUC", p), ("this component", c)):
             comp = name == "this component"
-            rows.append([n, name, count(e, "storm_clients_in", "n"), secs(e, "storm_in_s"),
+            rows.append([gc, n, name, count(e, "storm_clients_in", "n"), secs(e, "storm_in_s"),
                          count(e, "storm_presences", "storm_presences_expected"),
                          secs(e, "storm_delivered_s"), pct(e.get("storm_prosody_cpu_pct")),
                          pct(e.get("storm_component_cpu_pct")) if comp else "-",
@@ -157,20 +163,22 @@ def storm_report(by_tag, errors):
         if n == 1000:
             verdict = ("  (target <= %.1f: %s)" % (STORM_TARGET_RATIO, "met" if r_all is not None and
                        r_all <= STORM_TARGET_RATIO else "NOT met"))
-        notes.append("   N=%d: time component / Prosody MUC: all in %s, all presences delivered %s%s"
-                     % (n, t_in, t_all, verdict))
+        notes.append("   %s GC, N=%d: time component / Prosody MUC: all in %s, all presences delivered %s%s"
+                     % (gc, n, t_in, t_all, verdict))
         for name, e in (("Prosody MUC", p), ("component", c)):
             if e.get("storm_errors"):
-                notes.append("   N=%d %s: %d error presence(s), first: %s"
-                             % (n, name, e["storm_errors"], (e.get("storm_first_error") or "")[:200]))
+                notes.append("   %s GC, N=%d %s: %d error presence(s), first: %s"
+                             % (gc, n, name, e["storm_errors"], (e.get("storm_first_error") or "")[:200]))
             if e.get("storm_clients_disconnected"):
-                notes.append("   N=%d %s: %d client(s) disconnected by the server"
-                             % (n, name, e["storm_clients_disconnected"]))
+                notes.append("   %s GC, N=%d %s: %d client(s) disconnected by the server"
+                             % (gc, n, name, e["storm_clients_disconnected"]))
     if rows:
-        table("4. Join storm, end to end: N c2s clients (SASL ANONYMOUS) through Prosody 0.12; client 0 "
-              "creates the room, then N-1 join presences at once",
-              ["N", "target", "clients in (110)", "all in s", "presences delivered", "all delivered s",
-               "Prosody CPU", "comp CPU", "comp peak RSS MiB", "comp peak queue MiB", "link drops"], rows)
+        table("4. Join storm, end to end: N c2s clients (SASL ANONYMOUS) through Prosody 0.12 (with "
+              "Lua 5.4's generational GC, as the README recommends, and with Prosody's default "
+              "incremental GC); client 0 creates the room, then N-1 join presences at once",
+              ["Prosody GC", "N", "target", "clients in (110)", "all in s", "presences delivered",
+               "all delivered s", "Prosody CPU", "comp CPU", "comp peak RSS MiB",
+               "comp peak queue MiB", "link drops"], rows)
     for line in notes:
         print(line)
 

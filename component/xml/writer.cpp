@@ -185,13 +185,4 @@ void Recipients::add_escaped(std::string_view escaped_address) {
   ends_.push_back(static_cast<std::uint32_t>(text_.size()));
 }
 
-void append_copies(const Prepared& p, const Recipients& to, std::string& out) {
-  out.reserve(out.size() + to.size() * (p.head.size() + p.tail.size()) + to.escaped_bytes());
-  for (std::size_t i = 0; i < to.size(); ++i) {
-    out += p.head;
-    out += to.escaped(i);
-    out += p.tail;
-  }
-}
-
 }  // namespace xml

@@ -55,7 +55,4 @@ class Recipients {
   std::vector<std::uint32_t> ends_;
 };
 
-// Appends one copy of `p` per recipient to `out`.
-void append_copies(const Prepared& p, const Recipients& to, std::string& out);
-
 }  // namespace xml

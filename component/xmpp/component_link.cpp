@@ -13,6 +13,7 @@ namespace xmpp {
 
 void ComponentLink::Impl::connected() {
   framer.reset();
+  batch.clear();
   out.clear();
   state = LinkState::awaiting_header;
   queue(stream_header(cfg.domain));
@@ -172,25 +173,17 @@ void ComponentLink::stop(std::function<void()> done) {
 
 void ComponentLink::send(const xml::Element& stanza) {
   if (!impl_->accept_send()) return;
-  if (!impl_->deferred.empty()) {
-    impl_->queue(xml::to_string(stanza));
-    return;
-  }
-  xml::write(stanza, impl_->out);
-  impl_->arm_flush();
+  impl_->queue(xml::to_string(stanza));
 }
 
 void ComponentLink::send(const xml::Prepared& stanza, std::string_view to) {
   if (!impl_->accept_send()) return;
-  // Appended in place: a copy for one more recipient costs no temporary string.
   Impl& i = *impl_;
   if (!i.deferred.empty()) {
     i.queue(xml::render(stanza, to));
     return;
   }
-  i.out.append(stanza.head);
-  xml::escape_attr(to, i.out);
-  i.out.append(stanza.tail);
+  i.batch.add_copy(stanza, to);
   i.arm_flush();
 }
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "xml/framer.hpp"
+#include "xml/recipient_batch.hpp"
 #include "xmpp/backoff.hpp"
 #include "xmpp/component_link.hpp"
 
@@ -78,7 +79,10 @@ struct ComponentLink::Impl final : xml::StreamFramer::Handler {
   // most one uv_write. A check handle would run after the poll and leave what timer callbacks
   // queued waiting for the next wake-up; an idle handle would keep the loop from blocking.
   uv_prepare_t flush_prepare;
-  std::string out;
+  // What this turn's callbacks sent, grouped by recipient when the turn ends (on_flush), so
+  // the server hands each session its stanzas in one run (xml/recipient_batch.hpp).
+  xml::RecipientBatch batch;
+  std::string out;  // what the next uv_write takes
   // The buffer of the last finished write, cleared but with its capacity, reused as the next
   // `out`: a busy link then grows no buffer and touches no fresh pages per loop turn.
   std::string spare;

@@ -165,7 +165,7 @@ void ComponentLink::Impl::on_read(uv_stream_t* s, ssize_t nread, const uv_buf_t*
 
 void ComponentLink::Impl::queue(std::string_view text) {
   if (deferred.empty()) {
-    out.append(text);
+    batch.add_raw(text);
   } else {
     deferred.push_back(Deferred{nullptr, nullptr, 0, std::string(text)});
     deferred_bytes += text.size();
@@ -185,7 +185,7 @@ void ComponentLink::Impl::queue_broadcast(std::shared_ptr<const xml::Prepared> s
                                           std::shared_ptr<const xml::Recipients> to) {
   const std::size_t bytes = fan_out_bytes(*stanza, *to);
   if (deferred.empty() && bytes <= cfg.low_water) {
-    xml::append_copies(*stanza, *to, out);
+    batch.add_fan_out(std::move(stanza), std::move(to));
   } else {
     deferred.push_back(Deferred{std::move(stanza), std::move(to), 0, {}});
     deferred_bytes += bytes;
@@ -193,8 +193,10 @@ void ComponentLink::Impl::queue_broadcast(std::shared_ptr<const xml::Prepared> s
   arm_flush();
 }
 
-// Expands deferred output into `out` until it holds `up_to` bytes or nothing is deferred.
+// Expands this turn's batch into `out`, then deferred output until `out` holds `up_to`
+// bytes or nothing is deferred. The batch came before anything deferred behind it.
 void ComponentLink::Impl::refill(std::size_t up_to) {
+  batch.drain(out);
   while (!deferred.empty() && out.size() < up_to) {
     Deferred& d = deferred.front();
     if (d.stanza == nullptr) {
@@ -227,7 +229,7 @@ std::size_t ComponentLink::Impl::kernel_queue() const {
 
 // Everything that waits for the server: handed to libuv, in `out`, and deferred.
 std::size_t ComponentLink::Impl::backlog() const {
-  return out.size() + kernel_queue() + deferred_bytes;
+  return batch.bytes() + out.size() + kernel_queue() + deferred_bytes;
 }
 
 void ComponentLink::Impl::pause_reading_if_busy() {
@@ -259,6 +261,7 @@ void ComponentLink::Impl::on_flush(uv_prepare_t* p) {
   if (self->conn == nullptr || !self->conn->connected) return;
   // Deferred fan-out is expanded only while the kernel has little of ours: what waits then
   // costs a shared stanza and a list, not its copies.
+  self->batch.drain(self->out);
   if (self->kernel_queue() < self->cfg.low_water) self->refill(self->cfg.low_water);
   self->stats.peak_queue_bytes = std::max(self->stats.peak_queue_bytes, self->backlog());
   if (self->out.empty()) return;
@@ -350,6 +353,7 @@ void ComponentLink::Impl::drop_conn(std::string_view farewell) {
   deferred.clear();
   deferred_bytes = 0;
   reading_paused = false;
+  batch.drain(out);
   std::string data = std::exchange(out, std::string());
   if (c == nullptr) return;
   if (c->connected && !farewell.empty()) {
