@@ -57,8 +57,8 @@ void prepare_ops(pqxx::connection_base& c) {
     WHERE n.room_id = r.id AND r.jid = $1 AND r.destroyed_at IS NULL AND n.jid = $2)");
   c.prepare("archive_message", fmt::format(R"(
     INSERT INTO messages (room_id, sender_nick, sender_jid, message_id, body, stanza_xml,
-      sent_at)
-    SELECT id, $2, $3, $4, $5, $6, {} FROM rooms WHERE jid = $1 AND destroyed_at IS NULL)",
+      sent_at, stanza_id)
+    SELECT id, $2, $3, $4, $5, $6, {}, $8 FROM rooms WHERE jid = $1 AND destroyed_at IS NULL)",
                                            ts(7)));
   // The audit trail outlives rooms and covers rooms that never had a row: room_id is the
   // live room if there is one, else its latest life, else NULL.
@@ -122,8 +122,9 @@ struct Apply {
   }
 
   void operator()(const muc::ArchiveMessage& op) const {
-    auto r = t.exec_prepared("archive_message", op.room, op.nick, op.sender_jid,
-                             nullable(op.message_id), op.body, op.stanza_xml, to_micros(op.at));
+    auto r =
+        t.exec_prepared("archive_message", op.room, op.nick, op.sender_jid, nullable(op.message_id),
+                        op.body, op.stanza_xml, to_micros(op.at), op.stanza_id);
     expect_room(r, op.room, "ArchiveMessage");
   }
 

@@ -16,8 +16,9 @@ constexpr std::uint64_t kCheckTickMs = 100;
 constexpr std::uint64_t kRelayTickMs = 1000;
 }  // namespace
 
-muc::ServiceConfig service_config(const Config& c) {
+muc::ServiceConfig service_config(const Config& c, std::string occupant_id_secret) {
   muc::ServiceConfig s;
+  s.occupant_id_secret = std::move(occupant_id_secret);
   s.domain = c.link.domain;
   s.history_default = static_cast<std::uint32_t>(c.history_default);
   for (const xmpp::Jid& j : c.service_admins) s.service_admins.push_back(j.bare_str());
@@ -37,11 +38,13 @@ muc::ServiceConfig service_config(const Config& c) {
   return s;
 }
 
-ComponentApp::ComponentApp(uv_loop_t* loop, const Config& config, bool iq_audit)
+ComponentApp::ComponentApp(uv_loop_t* loop, const Config& config, std::string occupant_id_secret,
+                           bool iq_audit)
     : loop_(loop),
       audit_(iq_audit ? std::make_unique<muc::IqAudit>() : nullptr),
       store_(config.db_uri.empty() ? nullptr : std::make_unique<db::PgStore>(loop, config.db_uri)),
-      service_(service_config(config), store_.get(), [this](muc::Effects& fx) { send(fx); }),
+      service_(service_config(config, std::move(occupant_id_secret)), store_.get(),
+               [this](muc::Effects& fx) { send(fx); }),
       link_(loop, config.link, *this) {
   uv_signal_init(loop_, &sigint_);
   uv_signal_init(loop_, &sigterm_);

@@ -19,8 +19,10 @@ namespace app {
 class ComponentApp final : public xmpp::ComponentLink::Listener {
  public:
   // `iq_audit`: keep muc::IqAudit over everything in and out, and log its counts when run()
-  // ends (MUC_IQ_AUDIT=1; the end-to-end tests assert on the line).
-  ComponentApp(uv_loop_t* loop, const Config& config, bool iq_audit = false);
+  // ends (MUC_IQ_AUDIT=1; the end-to-end tests assert on the line). `occupant_id_secret`:
+  // the service's XEP-0421 key (app::occupant_id_secret).
+  ComponentApp(uv_loop_t* loop, const Config& config, std::string occupant_id_secret,
+               bool iq_audit = false);
   ~ComponentApp() override;
   ComponentApp(const ComponentApp&) = delete;
   ComponentApp& operator=(const ComponentApp&) = delete;
@@ -58,6 +60,6 @@ class ComponentApp final : public xmpp::ComponentLink::Listener {
   bool stopping_ = false;
 };
 
-muc::ServiceConfig service_config(const Config& config);
+muc::ServiceConfig service_config(const Config& config, std::string occupant_id_secret = {});
 
 }  // namespace app

@@ -6,6 +6,8 @@
 
 #include "base/log.hpp"
 #include "db/migrator.hpp"
+#include "db/service_secret.hpp"
+#include "muc/occupant_id.hpp"
 
 namespace app {
 
@@ -22,6 +24,16 @@ std::optional<std::string> migrate_database(const std::string& uri) {
     return std::string("the database schema was refused: ") + e.what();
   } catch (const std::exception& e) {
     return std::string("cannot use the database: ") + e.what();
+  }
+}
+
+std::variant<std::string, DatabaseError> occupant_id_secret(const std::string& uri,
+                                                            const std::string& domain) {
+  try {
+    pqxx::connection conn(uri);
+    return db::load_or_create_secret(conn, domain, "occupant-id", muc::new_occupant_id_secret());
+  } catch (const std::exception& e) {
+    return DatabaseError{std::string("cannot read the occupant-id secret: ") + e.what()};
   }
 }
 

@@ -153,8 +153,9 @@ xml::Element message_body(const xml::Element& message, std::string_view room_jid
 
 GroupchatIn decode_groupchat(const xml::Element& message, const xmpp::Jid& from,
                              std::string_view room_jid) {
-  GroupchatIn in{from, message_body(message, room_jid), std::nullopt,
-                 std::string(message.attr_or("id"))};
+  // The stanza id is the service's to give (Service::handle_message), not the sender's.
+  GroupchatIn in{
+      from, message_body(message, room_jid), std::nullopt, std::string(message.attr_or("id")), {}};
   if (const xml::Element* body = message.child("body", message.ns())) in.body = body->text();
   return in;
 }

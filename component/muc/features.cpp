@@ -39,6 +39,21 @@ const std::vector<ProtocolSupport>& supported_protocols() {
        "that nick, `cancel/not-acceptable` when not",
        {},
        {ns::kMucSelfPing}},
+      {"XEP-0359",
+       "Unique and Stable Stanza IDs",
+       "0.7.0",
+       "every groupchat message gets the room's `<stanza-id/>` (UUIDv7), the same in each "
+       "copy, the history and the archive; `<origin-id/>` passes through; a `<stanza-id/>` "
+       "a client claims in the room's or the service's name is removed",
+       {},
+       {ns::kStanzaId}},
+      {"XEP-0421",
+       "Occupant identifiers for semi-anonymous MUCs",
+       "1.0.0",
+       "every presence and message of an occupant carries `<occupant-id/>`: HMAC-SHA256 of the "
+       "room's and the user's bare JIDs under a per-service secret kept in the database; a "
+       "sender's own is removed",
+       {}},
       {"XEP-0203", "Delayed Delivery", "2.0", "history messages carry <delay/>", {}},
       {"XEP-0249", "Direct MUC Invitations", "1.2", "passed through as ordinary messages", {}},
   };

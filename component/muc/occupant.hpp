@@ -27,6 +27,7 @@ struct Occupant {
   std::uint64_t serial = next_occupant_serial();
   std::string nick;
   xmpp::Jid bare;
+  std::string occupant_id;             // XEP-0421, of `bare` in this room (Room::occupant_id_of)
   std::vector<xmpp::Jid> sessions;     // never empty while the occupant is in the room
   std::vector<std::string> addresses;  // sessions[i], escaped for an attribute, in step
   Role role = Role::none;

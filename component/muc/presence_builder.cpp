@@ -101,7 +101,16 @@ std::shared_ptr<const xml::Prepared> Room::build_presence(const Occupant& o,
       t += "</destroy>";
     }
   }
-  t += "</x></presence>";
+  t += "</x>";
+  if (!o.occupant_id.empty()) {
+    // XEP-0421 3.1: on every presence the room sends on the occupant's behalf.
+    t += "<occupant-id xmlns='";
+    t += ns::kOccupantId;
+    t += "' id='";
+    xml::escape_attr(o.occupant_id, t);
+    t += "'/>";
+  }
+  t += "</presence>";
   return p;
 }
 

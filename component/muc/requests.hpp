@@ -50,6 +50,7 @@ struct GroupchatIn {
   xml::Element message;             // as received, `to`/`from` stripped (message_body)
   std::optional<std::string> body;  // <body/> text, when there is one (it is archived)
   std::string id;                   // the client's id, kept in the archive
+  std::string stanza_id;            // XEP-0359: the room's id for it, given by the service
 };
 
 // An iq get/set to room@service/nick (XEP-0045 7.5): relayed to the occupant with the room's

@@ -52,6 +52,8 @@ class Room {
 
   // The service's bounds (borrowed: the service outlives its rooms); none until set.
   void use_limits(const ServiceLimits& limits) { limits_ = &limits; }
+  // The service's XEP-0421 secret (borrowed likewise); without one no occupant-id is sent.
+  void use_occupant_id_secret(const std::string& secret) { occupant_id_secret_ = &secret; }
   const xmpp::Jid& jid() const { return jid_; }
   const RoomConfig& config() const { return config_; }
   bool locked() const { return locked_; }
@@ -243,6 +245,10 @@ class Room {
   void index_nick(const std::string& nick);
   void unindex_nick(const std::string& nick);
   std::string occupant_jid(const std::string& nick) const;  // room@service/nick
+  // XEP-0421: the id of `bare` in this room (empty without the service's secret).
+  std::string occupant_id_of(const xmpp::Jid& bare) const;
+  // Appends <occupant-id/> for `o`, when it has one (presences and messages on its behalf).
+  static void add_occupant_id(const Occupant& o, xml::Element& stanza);
 
   xmpp::Jid jid_;
   std::string jid_str_;
@@ -265,6 +271,7 @@ class Room {
                                            .presence_rate = 0,
                                            .presence_burst = 0};
   const ServiceLimits* limits_ = &kNoLimits;
+  const std::string* occupant_id_secret_ = nullptr;
   RoomConfig config_;
   bool locked_ = true;
   bool destroyed_ = false;

@@ -18,6 +18,9 @@ IqAnswer Room::on_disco_info(const xmpp::Jid&) const {
   };
   for (std::string_view f : room_protocol_features()) feature(f);
   for (std::string_view f : room_features(config_)) feature(f);
+  // XEP-0421 6: advertised when the service gives occupant ids (it always does once the
+  // application has given it its secret).
+  if (occupant_id_secret_ != nullptr && !occupant_id_secret_->empty()) feature(ns::kOccupantId);
 
   xml::Element& x = q.add("x", data_ns);
   x.set_attr("type", "result");

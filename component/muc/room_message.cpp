@@ -2,6 +2,9 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include <cassert>
+
+#include "muc/occupant_id.hpp"
 #include "muc/room.hpp"
 #include "muc/room_internal.hpp"
 #include "xmpp/namespaces.hpp"
@@ -14,6 +17,18 @@ std::string delay_stamp(Clock::time_point t) {
   return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::floor<std::chrono::seconds>(t));
 }
 
+std::string Room::occupant_id_of(const xmpp::Jid& bare) const {
+  if (occupant_id_secret_ == nullptr) return {};
+  return occupant_id(*occupant_id_secret_, jid_str_, bare.bare_str());
+}
+
+void Room::add_occupant_id(const Occupant& o, xml::Element& stanza) {
+  // XEP-0421 3.2: on every message the room sends on the occupant's behalf. Any the sender
+  // put there itself was removed when it was decoded.
+  if (o.occupant_id.empty()) return;
+  stanza.add("occupant-id", std::string(ns::kOccupantId)).set_attr("id", o.occupant_id);
+}
+
 std::optional<StanzaError> Room::on_groupchat(const GroupchatIn& m, Clock::time_point now,
                                               Effects& fx) {
   if (destroyed_) return StanzaError::item_not_found();
@@ -23,14 +38,21 @@ std::optional<StanzaError> Room::on_groupchat(const GroupchatIn& m, Clock::time_
   xml::Element out = m.message;
   out.set_attr("from", occupant_jid(o->nick));
   out.set_attr("type", "groupchat");
+  // XEP-0359: the room's id, in every copy, the history and the archive. A stanza-id the
+  // sender claimed in this room's or this service's name was removed when it was decoded.
+  assert(!m.stanza_id.empty());
+  out.add("stanza-id", std::string(ns::kStanzaId))
+      .set_attr("id", m.stanza_id)
+      .set_attr("by", jid_str_);
+  add_occupant_id(*o, out);
   auto broadcast = xml::prepare(out);
   send_to_all(broadcast, fx);
 
   if (!m.body) return std::nullopt;
   if (config_.enable_logging && stored()) {
     // Logged: the broadcast waits for the archive commit (README "Durability").
-    fx.archive.push_back(ArchiveMessage{jid_str_, o->nick, o->bare.bare_str(), m.id, *m.body,
-                                        xml::render_without_to(*broadcast), now});
+    fx.archive.push_back(ArchiveMessage{jid_str_, o->nick, o->bare.bare_str(), m.id, m.stanza_id,
+                                        *m.body, xml::render_without_to(*broadcast), now});
   }
   if (config_.history_length > 0) {
     // 7.2.15: the stored copy keeps the original sender and says when it was sent.
@@ -116,6 +138,7 @@ std::optional<StanzaError> Room::on_private_message(const PrivateMessageIn& m, E
   xml::Element out = m.message;
   out.set_attr("from", occupant_jid(sender->nick));
   out.add("x", std::string(ns::kMucUser));
+  add_occupant_id(*sender, out);
   auto prepared = xml::prepare(out);
   for (const xmpp::Jid& s : target->second.sessions) fx.send(prepared, s.str());
   return std::nullopt;

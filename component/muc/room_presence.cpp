@@ -99,6 +99,7 @@ std::optional<StanzaError> Room::on_presence(const PresenceIn& p, Clock::time_po
     Occupant ghost;
     ghost.nick = p.nick;
     ghost.bare = p.from.bare();
+    ghost.occupant_id = occupant_id_of(ghost.bare);
     ghost.add_session(p.from);
     ghost.affiliation = affiliation_of(p.from);
     PresenceSpec spec;
@@ -119,6 +120,7 @@ void Room::enter(const PresenceIn& p, Clock::time_point now, Effects& fx, bool c
     index_nick(p.nick);
     o.nick = p.nick;
     o.bare = p.from.bare();
+    o.occupant_id = occupant_id_of(o.bare);
     o.affiliation = affiliation_of(p.from);
     o.role = default_role(o.affiliation, config_.moderated);
   }
@@ -258,6 +260,7 @@ std::optional<StanzaError> Room::split_nick(Occupant& o, const PresenceIn& p, Ef
   Occupant& moved = occupants_[p.nick];
   moved.nick = p.nick;
   moved.bare = o.bare;
+  moved.occupant_id = o.occupant_id;
   moved.affiliation = o.affiliation;
   moved.role = o.role;  // the role is the user's for this visit, whichever nick it uses
   moved.message_tokens = o.message_tokens;  // and so are its rates

@@ -311,6 +311,7 @@ void Service::handle_presence(Slot& slot, const xml::Element& s, const Jid& from
     defaults.history_length = config_.history_default;
     slot.room = std::make_unique<Room>(to.bare(), defaults, from, config_.service_admins);
     slot.room->use_limits(config_.limits);
+    slot.room->use_occupant_id_secret(config_.occupant_id_secret);
     room = slot.room.get();
     creating = true;
     slot.lock_deadline = now + config_.limits.locked_room_timeout;
@@ -352,7 +353,9 @@ void Service::handle_message(Slot& slot, const xml::Element& s, const Jid& from,
         submit(slot, std::get<SubjectChange>(std::move(decided)), s, now, fx);
       }
     } else {
-      error = room->on_groupchat(decode_groupchat(s, from, room->jid().str()), now, fx);
+      GroupchatIn in = decode_groupchat(s, from, room->jid().str());
+      in.stanza_id = config_.stanza_ids(now);
+      error = room->on_groupchat(in, now, fx);
     }
   } else if (type == "groupchat") {
     // XEP-0045 7.5: a private message must not be of type groupchat.

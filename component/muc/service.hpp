@@ -19,6 +19,7 @@
 #include "muc/effects.hpp"
 #include "muc/requests.hpp"
 #include "muc/room.hpp"
+#include "muc/stanza_id.hpp"
 #include "muc/store.hpp"
 #include "xml/element.hpp"
 #include "xml/framer.hpp"
@@ -35,6 +36,10 @@ struct ServiceConfig {
   CreationPolicy creation = CreationPolicy::anyone;
   std::vector<std::string> creation_domains;  // with CreationPolicy::domains
   ServiceLimits limits;
+  StanzaIdSource stanza_ids = uuid_v7_source();  // XEP-0359 ids of groupchat messages
+  // XEP-0421: the key of every occupant id (muc/occupant_id.hpp); kept in the database, or
+  // new for each process without one. Empty: no occupant ids.
+  std::string occupant_id_secret;
 };
 
 class Service {

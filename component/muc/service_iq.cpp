@@ -124,6 +124,10 @@ IqAnswer Service::service_iq(const xml::Element& iq, const xml::Element& payload
     for (std::string_view f : service_features()) {
       q.add("feature", info).set_attr("var", std::string(f));
     }
+    // XEP-0421 4: occupant ids are on in every room, so the service says so too.
+    if (!config_.occupant_id_secret.empty()) {
+      q.add("feature", info).set_attr("var", std::string(ns::kOccupantId));
+    }
     return std::optional<xml::Element>(std::move(q));
   }
   if (type == "get" && payload.is("query", ns::kDiscoItems)) {

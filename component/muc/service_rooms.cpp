@@ -229,6 +229,7 @@ void Service::on_loaded(const std::string& local, const Jid& room_jid,
     if (found) {
       slot.room = std::make_unique<Room>(room_jid, *found, config_.service_admins);
       slot.room->use_limits(config_.limits);
+      slot.room->use_occupant_id_secret(config_.occupant_id_secret);
     }
     drain(local, out);
     drop_if_finished(local);

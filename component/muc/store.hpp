@@ -68,6 +68,7 @@ struct ArchiveMessage {
   std::string nick;        // sender's occupant nick
   std::string sender_jid;  // sender's real bare JID
   std::string message_id;  // the client's id attribute, may be empty
+  std::string stanza_id;   // the room's XEP-0359 id for it
   std::string body;
   std::string stanza_xml;  // the message as broadcast (from room/nick, no `to`)
   StoreTime at;

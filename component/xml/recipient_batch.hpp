@@ -32,8 +32,7 @@ class RecipientBatch {
   // One copy of `stanza` for `to` (unescaped), rendered now.
   void add_copy(const Prepared& stanza, std::string_view to);
   // One copy of `stanza` per recipient, expanded when drained.
-  void add_fan_out(std::shared_ptr<const Prepared> stanza,
-                   std::shared_ptr<const Recipients> to);
+  void add_fan_out(std::shared_ptr<const Prepared> stanza, std::shared_ptr<const Recipients> to);
   // Text with no known recipient: a barrier.
   void add_raw(std::string_view text);
 
@@ -49,7 +48,7 @@ class RecipientBatch {
 
  private:
   struct Entry {
-    std::uint32_t fan_out = kNone;  // index into fan_outs_, or kNone: text in text_
+    std::uint32_t fan_out = kNone;           // index into fan_outs_, or kNone: text in text_
     std::uint32_t begin = 0, end = 0;        // the text, in text_
     std::uint32_t to_begin = 0, to_end = 0;  // its escaped recipient, in text_ (empty: raw)
   };

@@ -25,6 +25,7 @@ muc::ArchiveMessage message(const std::string& room, int n, int t) {
           "Nick" + std::to_string(n),
           "user" + std::to_string(n) + "@example.org",
           "id" + std::to_string(n),
+          "sid-" + std::to_string(n),
           body,
           "<message type='groupchat'><body>" + body + "</body></message>",
           at(t)};
@@ -197,6 +198,14 @@ TEST_F(PgStoreOpsTest, HistoryIsTheNewestMessagesOldestFirst) {
                                      "WHERE room = '" +
                                      kRoom + "' AND sender_nick = 'Nick2'"),
             "message 2");
+}
+
+TEST_F(PgStoreOpsTest, ArchivedMessageKeepsTheRoomsStanzaId) {
+  ASSERT_TRUE(commit(kRoom, {save()}));
+  ASSERT_TRUE(commit(kRoom, {message(kRoom, 7, 1)}));
+  EXPECT_EQ(query_value<std::string>("SELECT stanza_id FROM muc_messages WHERE room = '" + kRoom +
+                                     "' AND message_id = 'id7'"),
+            "sid-7");
 }
 
 TEST_F(PgStoreOpsTest, HistoryLengthZeroLoadsNoHistory) {

@@ -24,7 +24,15 @@ muc::SetAffiliation affiliate(const std::string& jid, muc::Affiliation a) {
 }
 
 muc::ArchiveMessage message(const std::string& room, int n) {
-  return {room, "Nick", "n@x", "", "body " + std::to_string(n), "<message/>", at(n)};
+  static int stanza_ids = 0;  // unique within a room (0005_stanza_ids.sql)
+  return {room,
+          "Nick",
+          "n@x",
+          "",
+          "s" + std::to_string(++stanza_ids),
+          "body " + std::to_string(n),
+          "<message/>",
+          at(n)};
 }
 
 using PgStoreQueueTest = StoreTest;

@@ -14,6 +14,8 @@ async def test_service_disco_info_is_a_text_conference_with_muc_feature(muc):
     assert ("conference", "text") in identities, reply
     features = {f.get("var") for f in query.findall(q(NS_DISCO_INFO, "feature"))}
     assert NS_MUC in features, reply
+    # XEP-0421 4: occupant ids are on in every room, so the service says so.
+    assert "urn:xmpp:occupant-id:0" in features, reply
 
 
 async def test_service_disco_items_lists_public_rooms_only(muc):
@@ -41,6 +43,7 @@ async def test_room_disco_info_lists_the_features_the_room_serves(muc):
     features = [f.get("var") for f in query.findall(q(NS_DISCO_INFO, "feature"))]
     assert features == [NS_MUC, "jabber:iq:register", "http://jabber.org/protocol/muc#request",
                         NS_DISCO_INFO, "urn:xmpp:ping",
-                        "http://jabber.org/protocol/muc#self-ping-optimization", "muc_temporary", "muc_public",
+                        "http://jabber.org/protocol/muc#self-ping-optimization", "urn:xmpp:sid:0",
+                        "muc_temporary", "muc_public",
                         "muc_open", "muc_unmoderated", "muc_unsecured",
-                        "muc_semianonymous"], reply
+                        "muc_semianonymous", "urn:xmpp:occupant-id:0"], reply

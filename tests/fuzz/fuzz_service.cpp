@@ -147,6 +147,8 @@ void check(const Accounts& a, const muc::Service& service) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   muc::ServiceConfig config;
   config.service_admins = {"admin@localhost"};
+  config.stanza_ids = muc::counting_source();  // reproducible runs
+  config.occupant_id_secret = "fuzz";
   FakeStore store;
   Accounts accounts;
   muc::Service service(config, &store, [&](muc::Effects& fx) { count_out(fx.out, accounts); });

@@ -33,9 +33,17 @@ void render_into(const muc::Outbound& o, std::vector<std::string>& out) {
   }
 }
 
+namespace {
+// Stanza ids "s1", "s2", ...: tests compare stanzas exactly.
+muc::ServiceConfig with_counted_ids(muc::ServiceConfig config) {
+  config.stanza_ids = muc::counting_source();
+  return config;
+}
+}  // namespace
+
 ServiceHarness::ServiceHarness(muc::ServiceConfig config, FakeStore* store)
     : store_(store),
-      service_(std::move(config), store,
+      service_(with_counted_ids(std::move(config)), store,
                [this](muc::Effects& fx) {
                  std::vector<std::string> out = collect(fx);
                  emitted_.insert(emitted_.end(), out.begin(), out.end());

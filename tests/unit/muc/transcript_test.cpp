@@ -30,7 +30,11 @@ TEST_P(Transcript, ProducesExactlyTheExpectedStanzas) {
   std::ifstream in(path);
   std::stringstream content;
   content << in.rdbuf();
-  ServiceHarness harness;
+  // Occupant ids (XEP-0421) as the application always gives them, under a fixed key: the
+  // transcripts hold the ids HMAC-SHA256 gives for it.
+  muc::ServiceConfig config;
+  config.occupant_id_secret = "transcript-occupant-id-key";
+  ServiceHarness harness(config);
   std::vector<std::string> pending;  // sent by the service, not yet matched
   std::size_t next = 0;
   int last_send_line = 0;
