@@ -29,6 +29,7 @@ struct Job {
   // Results, set by the worker.
   bool ok = false;
   std::optional<muc::RoomSnapshot> snapshot;
+  std::optional<muc::Tombstone> tombstone;
   std::vector<muc::RoomListing> listing;
 };
 

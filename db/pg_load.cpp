@@ -18,6 +18,15 @@ void prepare_load(pqxx::connection_base& c) {
     WHERE destroyed_at IS NULL AND public_room AND persistent
     ORDER BY jid LIMIT {})",
                                              muc::Store::kMaxListed));
+  // A room destroyed by an owner has destroyed_by; one retired when it emptied has none.
+  c.prepare("load_tombstone", R"(
+    SELECT id, alternate_venue, destroy_reason,
+      (extract(epoch FROM destroyed_at) * 1000000)::bigint FROM rooms
+    WHERE jid = $1 AND destroyed_at IS NOT NULL AND destroyed_by IS NOT NULL
+    ORDER BY destroyed_at DESC LIMIT 1)");
+  c.prepare("load_owners",
+            "SELECT jid FROM affiliations WHERE room_id = $1 AND affiliation = 'owner' "
+            "ORDER BY jid");
   c.prepare("load_affiliations",
             "SELECT jid, affiliation, reason FROM affiliations WHERE room_id = $1");
   c.prepare("load_nicks", "SELECT jid, nick FROM registered_nicks WHERE room_id = $1");
@@ -78,6 +87,20 @@ std::optional<muc::RoomSnapshot> load_room(pqxx::transaction_base& t, const std:
     }
   }
   return s;
+}
+
+std::optional<muc::Tombstone> load_tombstone(pqxx::transaction_base& t, const std::string& room) {
+  auto rows = t.exec_prepared("load_tombstone", room);
+  if (rows.empty()) return std::nullopt;
+  const auto& r = rows[0];
+  muc::Tombstone tomb;
+  tomb.alternate = r[1].as<std::string>("");
+  tomb.reason = r[2].as<std::string>("");
+  tomb.destroyed_at = from_micros(r[3].as<std::int64_t>());
+  for (const auto& o : t.exec_prepared("load_owners", r[0].as<std::int64_t>())) {
+    tomb.owners.push_back(o[0].as<std::string>());
+  }
+  return tomb;
 }
 
 }  // namespace db::sql

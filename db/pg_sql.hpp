@@ -30,6 +30,8 @@ void apply(pqxx::transaction_base& t, const muc::StoreOp& op);
 
 // The live room named `room`, or nullopt.
 std::optional<muc::RoomSnapshot> load_room(pqxx::transaction_base& t, const std::string& room);
+// What the newest room of this name that an owner destroyed left (muc/tombstone.hpp).
+std::optional<muc::Tombstone> load_tombstone(pqxx::transaction_base& t, const std::string& room);
 
 // Public, persistent, live rooms by JID, at most muc::Store::kMaxListed (disco#items).
 std::vector<muc::RoomListing> list_public_rooms(pqxx::transaction_base& t);

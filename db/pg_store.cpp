@@ -31,7 +31,7 @@ struct PgStore::Impl {
     } else if (job.kind == Job::Kind::list) {
       if (job.list_done) job.list_done(std::move(job.listing), job.ok);
     } else if (job.load_done) {
-      job.load_done(std::move(job.snapshot), job.ok);
+      job.load_done(std::move(job.snapshot), job.ok, std::move(job.tombstone));
     }
   }
 

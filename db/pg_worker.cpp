@@ -231,10 +231,14 @@ void PgWorker::run_load(Job& job) {
     // One consistent snapshot across the five reads.
     pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> t(conn);
     job.snapshot = sql::load_room(t, job.room);
+    if (!job.snapshot) job.tombstone = sql::load_tombstone(t, job.room);
     t.commit();
   });
   job.ok = outcome == Outcome::ok;
-  if (!job.ok) job.snapshot.reset();
+  if (!job.ok) {
+    job.snapshot.reset();
+    job.tombstone.reset();
+  }
 }
 
 void PgWorker::run_list(Job& job) {

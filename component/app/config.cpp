@@ -177,17 +177,20 @@ constexpr RateKey kRateKeys[] = {
     {"presence_rate", &muc::ServiceLimits::presence_rate},
     {"presence_burst", &muc::ServiceLimits::presence_burst},
 };
-// Durations in whole seconds, from 1 to `max`: at most a day keeps a deadline far from the
-// clock's range, and longer is no wait a client would sit through.
+// Durations in whole seconds, from `min` to `max`: at most a day for what a client waits for
+// keeps a deadline far from the clock's range, and longer is no wait anyone sits through;
+// a tombstone may last a year, or not at all (0).
 struct SecondsKey {
   std::string_view name;
   std::chrono::seconds muc::ServiceLimits::*field;
+  std::size_t min;
   std::size_t max;
 };
 constexpr SecondsKey kSecondsKeys[] = {
-    {"iq_relay_timeout", &muc::ServiceLimits::iq_relay_timeout, 86400},
-    {"locked_room_timeout", &muc::ServiceLimits::locked_room_timeout, 86400},
-    {"voice_request_interval", &muc::ServiceLimits::voice_request_interval, 86400},
+    {"iq_relay_timeout", &muc::ServiceLimits::iq_relay_timeout, 1, 86400},
+    {"locked_room_timeout", &muc::ServiceLimits::locked_room_timeout, 1, 86400},
+    {"voice_request_interval", &muc::ServiceLimits::voice_request_interval, 1, 86400},
+    {"tombstone_seconds", &muc::ServiceLimits::tombstone_time, 0, 31536000},
 };
 
 // A ServiceLimits key: true when `key` is one (read into `limits`, or an error recorded).
@@ -205,7 +208,7 @@ bool read_limit(std::string_view key, const toml::node& v, const std::string& qu
   }
   for (const SecondsKey& c : kSecondsKeys) {
     if (c.name != key) continue;
-    if (auto n = r.count(v, qualified, 1)) {
+    if (auto n = r.count(v, qualified, static_cast<long long>(c.min))) {
       if (*n > c.max) {
         r.fail(qualified, fmt::format("expected an integer <= {}", c.max));
       } else {
@@ -352,6 +355,7 @@ Config file (TOML), every key optional:
   iq_relay_timeout = 30           # seconds an occupant has to answer an iq relayed to it
   locked_room_timeout = 300       # seconds a new room may stay unconfigured, then destroyed
   voice_request_interval = 60     # seconds between one visitor's voice requests
+  tombstone_seconds = 2592000     # how long a destroyed room's address answers "gone" (0: not)
   service_admins = ["admin@localhost"]
   room_creation = "anyone"        # anyone | domains | admins
   creation_domains = ["localhost"]  # who may create rooms when room_creation = "domains"

@@ -23,6 +23,7 @@
 #include "muc/room_config.hpp"
 #include "muc/service_limits.hpp"
 #include "muc/store.hpp"
+#include "muc/tombstone.hpp"
 #include "xmpp/jid.hpp"
 #include "xmpp/stanza_error.hpp"
 
@@ -58,6 +59,9 @@ class Room {
   const RoomConfig& config() const { return config_; }
   bool locked() const { return locked_; }
   bool destroyed() const { return destroyed_; }
+  // Set when an owner destroyed the room (10.9), not when a new room was abandoned: what
+  // its address keeps answering for a while (tombstone.hpp; the service stamps the time).
+  const std::optional<Tombstone>& tombstone() const { return tombstone_; }
   std::size_t occupant_count() const { return occupants_.size(); }
   // A temporary room with nobody in it, or a destroyed one, is dropped by the service.
   bool finished() const { return destroyed_ || (occupants_.empty() && !config_.persistent); }
@@ -275,6 +279,7 @@ class Room {
   RoomConfig config_;
   bool locked_ = true;
   bool destroyed_ = false;
+  std::optional<Tombstone> tombstone_;
   std::map<std::string, Affiliation> affiliations_;  // bare JID -> affiliation (not none)
   std::map<std::string, Occupant> occupants_;        // by nick
   // Every session's address, for broadcasts; rebuilt lazily after sessions change.

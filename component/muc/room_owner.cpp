@@ -94,9 +94,15 @@ std::optional<StanzaError> Room::decide_owner_lists(const std::vector<FormField>
 
 void Room::apply_owner(const OwnerChange& change, Effects& fx) {
   switch (change.kind) {
-    case OwnerChange::Kind::destroy:
+    case OwnerChange::Kind::destroy: {
+      Tombstone t{{}, change.destroy.alternate, change.destroy.reason, {}};
+      for (const auto& [jid, a] : affiliations_) {
+        if (a == Affiliation::owner) t.owners.push_back(jid);
+      }
       destroy(change.destroy, fx);
+      tombstone_ = std::move(t);
       return;
+    }
     case OwnerChange::Kind::cancel:
       // 10.1.3: cancelling the initial configuration destroys the new room; cancelling a
       // later one changes nothing.

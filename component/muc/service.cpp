@@ -237,6 +237,12 @@ void Service::handle_fault(const xml::StanzaFault& fault, Effects& fx) const {
 
 void Service::dispatch(Slot& slot, const xml::Element& s, const Jid& from, const Jid& to,
                        Clock::time_point now, Effects& fx) {
+  if (slot.room == nullptr) {
+    if (const Tombstone* t = tombstone_for(to.local(), s, from, now)) {
+      fx.send(xmpp::error_reply(s, gone_error(*t)));
+      return;
+    }
+  }
   if (s.name() == "presence") {
     handle_presence(slot, s, from, to, now, fx);
   } else if (s.name() == "message") {

@@ -13,6 +13,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -144,6 +145,12 @@ class Service {
              const xmpp::Jid& to, Clock::time_point now, Effects& fx);
   void start_load(const std::string& local, const xmpp::Jid& room_jid);
   void remember_absent(const std::string& local);
+  // A room its owner destroyed leaves its tombstone (ServiceLimits::tombstone_time).
+  void bury(const std::string& local, Tombstone t);
+  // The tombstone that answers `s` at `local`, if any: not for its former owners (a join
+  // of theirs removes it) nor for stanzas no room would answer.
+  const Tombstone* tombstone_for(const std::string& local, const xml::Element& s,
+                                 const xmpp::Jid& from, Clock::time_point now);
   void on_loaded(const std::string& local, const xmpp::Jid& room_jid,
                  std::optional<RoomSnapshot> found, bool ok);
   // Applies `change` now, or commits it first when the room is stored. `request` is
@@ -186,6 +193,10 @@ class Service {
   std::unordered_set<std::string> absent_;
   std::deque<std::string> absent_order_;
   static constexpr std::size_t kMaxAbsent = 100000;
+  // Rooms their owners destroyed, by name (tombstone.hpp), oldest forgotten first.
+  std::unordered_map<std::string, Tombstone> tombstones_;
+  std::deque<std::string> tombstone_order_;
+  static constexpr std::size_t kMaxTombstones = 100000;
   std::size_t loading_ = 0;       // loads in flight
   Clock::time_point last_now_{};  // the latest time handle() was given (the core reads no clock)
   // Rooms with something due (Room::next_due), by when: at most one entry per slot

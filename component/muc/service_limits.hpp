@@ -78,6 +78,11 @@ struct ServiceLimits {
   // this long; sooner gets wait/policy-violation. Requests are relayed, never queued, so
   // this bounds the pending requests too: at most one per visitor per interval.
   std::chrono::seconds voice_request_interval{60};
+  // How long the address of a room its owner destroyed answers cancel/gone (with the
+  // alternate venue, if any) to everyone but its former owners, so that clients migrate
+  // their bookmarks instead of creating the room anew (XEP-0045 10.9; tombstone.hpp).
+  // Prosody keeps its tombstones 31 days by default; 0: none.
+  std::chrono::seconds tombstone_time{std::chrono::days{30}};
 };
 
 }  // namespace muc

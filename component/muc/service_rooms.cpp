@@ -1,6 +1,8 @@
 // Rooms and the store: loading on first use, committing changes before applying them,
 // and holding a room's output behind its commits so that clients see it in order and
 // only once it is durable (docs/architecture.md, Decide, then apply).
+#include <algorithm>
+
 #include "base/log.hpp"
 #include "muc/service.hpp"
 
@@ -205,7 +207,14 @@ void Service::on_committed(const std::string& local, std::uint64_t barrier, bool
 }
 
 void Service::start_load(const std::string& local, const Jid& room_jid) {
-  store_->load(room_jid.str(), [this, local, room_jid](std::optional<RoomSnapshot> found, bool ok) {
+  store_->load(room_jid.str(), [this, local, room_jid](std::optional<RoomSnapshot> found, bool ok,
+                                                       std::optional<Tombstone> tombstone) {
+    // A tombstone from before a restart (the ones of this run are in memory already).
+    if (ok && !found && tombstone && !tombstones_.contains(local)) {
+      if (tombstones_.emplace(local, std::move(*tombstone)).second) {
+        tombstone_order_.push_back(local);
+      }
+    }
     on_loaded(local, room_jid, std::move(found), ok);
   });
 }
@@ -252,6 +261,42 @@ void Service::remember_absent(const std::string& local) {
   }
 }
 
+void Service::bury(const std::string& local, Tombstone t) {
+  if (config_.limits.tombstone_time.count() == 0) return;
+  t.destroyed_at = last_now_;
+  if (tombstones_.insert_or_assign(local, std::move(t)).second) tombstone_order_.push_back(local);
+  // Bounded like every remote-driven set; a room created and destroyed once a second for a
+  // day would need 86,400.
+  while (tombstone_order_.size() > kMaxTombstones) {
+    tombstones_.erase(tombstone_order_.front());
+    tombstone_order_.pop_front();
+  }
+}
+
+const Tombstone* Service::tombstone_for(const std::string& local, const xml::Element& s,
+                                        const Jid& from, Clock::time_point now) {
+  auto it = tombstones_.find(local);
+  if (it == tombstones_.end()) return nullptr;
+  const Tombstone& t = it->second;
+  if (now >= t.destroyed_at + config_.limits.tombstone_time) {
+    tombstones_.erase(it);  // its name stays in tombstone_order_ until pushed out
+    return nullptr;
+  }
+  // What gets an answer: a join, a message, an iq get/set. Leaving, errors and results
+  // get none, as from any room.
+  const std::string_view type = s.attr_or("type");
+  const bool join = s.name() == "presence" && type.empty();
+  if (xmpp::must_not_answer(s) || (s.name() == "presence" && !join)) return nullptr;
+  const std::string bare = from.bare_str();
+  const bool owner = std::find(t.owners.begin(), t.owners.end(), bare) != t.owners.end() ||
+                     std::find(config_.service_admins.begin(), config_.service_admins.end(),
+                               bare) != config_.service_admins.end();
+  if (!owner) return &t;
+  // Its owners may create the room again before its time is up.
+  if (join) tombstones_.erase(it);
+  return nullptr;
+}
+
 void Service::drain(const std::string& local, Effects& fx) {
   for (;;) {
     auto it = slots_.find(local);
@@ -282,7 +327,9 @@ void Service::retire_if_finished(const std::string& local, Slot& slot) {
     std::string jid = slot.room->jid().str();
     slot.retiring = DestroyRoom{jid, "temporary room emptied", {}, {}, last_now_};
   }
-  // The next stanza for this name finds no room: a join creates a new one.
+  // The next stanza for this name finds no room: a join creates a new one, unless an owner
+  // destroyed it (tombstone.hpp).
+  if (const std::optional<Tombstone>& t = slot.room->tombstone()) bury(local, *t);
   slot.room.reset();
   if (slot.retiring) commit_retirement(local, slot);
 }

@@ -15,6 +15,7 @@
 
 #include "muc/affiliation.hpp"
 #include "muc/room_config.hpp"
+#include "muc/tombstone.hpp"
 
 namespace muc {
 
@@ -124,8 +125,10 @@ class Store {
   virtual ~Store() = default;
   // ok=false: the database failed (the caller answers with a wait error and changes nothing).
   using CommitDone = std::function<void(bool ok)>;
-  // found=nullopt with ok=true: no such (live) room.
-  using LoadDone = std::function<void(std::optional<RoomSnapshot> found, bool ok)>;
+  // found=nullopt with ok=true: no such (live) room; then `tombstone` is what the newest
+  // room of that name its owner destroyed left (tombstone.hpp), if there was one.
+  using LoadDone = std::function<void(std::optional<RoomSnapshot> found, bool ok,
+                                      std::optional<Tombstone> tombstone)>;
 
   // Public, persistent, live rooms, by JID (at most kMaxListed).
   using ListDone = std::function<void(std::vector<RoomListing> rooms, bool ok)>;

@@ -44,7 +44,8 @@ xml::Element error_reply(const xml::Element& original, const StanzaError& error)
   }
   xml::Element& err = reply.add("error", std::string(original.ns()));
   err.set_attr("type", std::string(error.type));
-  err.add(std::string(error.condition), std::string(ns::kStanzaErrors));
+  xml::Element& condition = err.add(std::string(error.condition), std::string(ns::kStanzaErrors));
+  if (!error.condition_text.empty()) condition.add_text(error.condition_text);
   if (!error.text.empty()) {
     err.add_text_child("text", std::string(ns::kStanzaErrors), error.text);
   }

@@ -13,6 +13,9 @@ struct StanzaError {
   std::string_view type;       // "cancel", "modify", "auth", "wait", "continue"
   std::string_view condition;  // RFC 6120 8.3.3 element name, e.g. "item-not-found"
   std::string text;            // optional human-readable <text/>, empty = none
+  // Character data of the condition element: <gone/> and <redirect/> carry the new address
+  // as a URI (RFC 6120 8.3.3.5, 8.3.3.14); empty = none.
+  std::string condition_text = {};
 
   static StanzaError bad_request(std::string t = {}) {
     return {"modify", "bad-request", std::move(t)};

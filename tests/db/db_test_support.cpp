@@ -126,8 +126,11 @@ bool StoreTest::commit(const std::string& room, std::vector<muc::StoreOp> ops) {
 
 std::pair<std::optional<muc::RoomSnapshot>, bool> StoreTest::load(const std::string& room) {
   std::optional<std::pair<std::optional<muc::RoomSnapshot>, bool>> result;
-  store_->load(room, [&](std::optional<muc::RoomSnapshot> found, bool ok) {
+  last_tombstone_.reset();
+  store_->load(room, [&](std::optional<muc::RoomSnapshot> found, bool ok,
+                         std::optional<muc::Tombstone> tombstone) {
     result.emplace(std::move(found), ok);
+    last_tombstone_ = std::move(tombstone);
   });
   EXPECT_TRUE(run_until([&] { return result.has_value(); })) << "load never completed";
   if (!result) return {std::nullopt, false};

@@ -74,6 +74,7 @@ class StoreTest : public DbTest {
                  std::chrono::milliseconds timeout = std::chrono::seconds(20));
   bool commit(const std::string& room, std::vector<muc::StoreOp> ops);
   std::pair<std::optional<muc::RoomSnapshot>, bool> load(const std::string& room);
+  std::optional<muc::Tombstone> last_tombstone_;  // what the last load() found, if no room
   void make_store(const std::string& uri);
 
   uv_loop_t loop_{};

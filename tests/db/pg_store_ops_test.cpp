@@ -178,6 +178,32 @@ TEST_F(PgStoreOpsTest, DestroyHidesTheRoomKeepsTheTrailAndFreesTheName) {
   EXPECT_EQ(query_value<int>("SELECT count(*) FROM muc_messages WHERE NOT room_live"), 1);
 }
 
+TEST_F(PgStoreOpsTest, AnOwnersDestroyLeavesATombstoneAnEmptiedRoomNone) {
+  ASSERT_TRUE(commit(kRoom, {save(), affiliate("alice@example.org", muc::Affiliation::owner),
+                             affiliate("carol@example.org", muc::Affiliation::owner),
+                             affiliate("bob@example.org", muc::Affiliation::member)}));
+  ASSERT_TRUE(commit(kRoom, {muc::DestroyRoom{kRoom, "moving", "new@conference.example.org",
+                                              "alice@example.org", at(9)}}));
+  auto [gone, ok] = load(kRoom);
+  EXPECT_TRUE(ok);
+  EXPECT_FALSE(gone);
+  ASSERT_TRUE(last_tombstone_);
+  EXPECT_EQ(last_tombstone_->alternate, "new@conference.example.org");
+  EXPECT_EQ(last_tombstone_->reason, "moving");
+  EXPECT_EQ(last_tombstone_->destroyed_at, at(9));
+  EXPECT_EQ(last_tombstone_->owners,
+            (std::vector<std::string>{"alice@example.org", "carol@example.org"}));
+
+  // A logged temporary room retired when it emptied (no actor) leaves none.
+  const std::string other = "emptied@conference.example.org";
+  ASSERT_TRUE(commit(other, {save(other)}));
+  ASSERT_TRUE(commit(other, {muc::DestroyRoom{other, "temporary room emptied", {}, {}, at(3)}}));
+  auto [none, ok2] = load(other);
+  EXPECT_TRUE(ok2);
+  EXPECT_FALSE(none);
+  EXPECT_FALSE(last_tombstone_);
+}
+
 TEST_F(PgStoreOpsTest, HistoryIsTheNewestMessagesOldestFirst) {
   muc::RoomConfig c;
   c.history_length = 3;

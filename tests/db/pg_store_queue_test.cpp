@@ -48,11 +48,12 @@ TEST_F(PgStoreQueueTest, CommitsApplyAndCompleteInSubmissionOrder) {
   store_->commit(kRoom, {affiliate("bob@x", muc::Affiliation::admin)},
                  [&](bool ok) { completed.push_back(ok ? 3 : -3); });
   std::optional<muc::RoomSnapshot> loaded;
-  store_->load(kRoom, [&](std::optional<muc::RoomSnapshot> found, bool ok) {
-    EXPECT_TRUE(ok);
-    loaded = std::move(found);
-    completed.push_back(4);
-  });
+  store_->load(kRoom,
+               [&](std::optional<muc::RoomSnapshot> found, bool ok, std::optional<muc::Tombstone>) {
+                 EXPECT_TRUE(ok);
+                 loaded = std::move(found);
+                 completed.push_back(4);
+               });
   ASSERT_TRUE(run_until([&] { return completed.size() == 4; }));
   EXPECT_EQ(completed, (std::vector<int>{1, 2, 3, 4}));
   ASSERT_TRUE(loaded);
@@ -229,10 +230,11 @@ TEST_F(PgStoreDownTest, JobsFailAtOnceWhileTheDatabaseIsDown) {
   for (int i = 0; i < 20; ++i) {
     store_->commit(kRoom, {save()}, [&](bool ok) { commits.push_back(ok); });
   }
-  store_->load(kRoom, [&](std::optional<muc::RoomSnapshot> found, bool ok) {
-    EXPECT_FALSE(found);
-    load_ok = ok;
-  });
+  store_->load(kRoom,
+               [&](std::optional<muc::RoomSnapshot> found, bool ok, std::optional<muc::Tombstone>) {
+                 EXPECT_FALSE(found);
+                 load_ok = ok;
+               });
   ASSERT_TRUE(run_until([&] { return commits.size() == 20 && load_ok.has_value(); }));
   EXPECT_EQ(commits, std::vector<bool>(20, false));
   EXPECT_EQ(load_ok, false);

@@ -1,7 +1,8 @@
 """XEP-0045 10.9 (destroying a room): occupants get unavailable presence carrying
-<destroy jid=...><reason/></destroy>; the owner gets an iq result; the address is free."""
+<destroy jid=...><reason/></destroy>; the owner gets an iq result; the address then answers
+cancel/gone with the new venue, except to the former owner."""
 from harness.muc import enter, muc_user_child, presence_from
-from harness.stanza import NS_MUC_OWNER
+from harness.stanza import NS_CLIENT, NS_MUC_OWNER, NS_STANZAS
 
 
 async def test_destroy_sends_unavailable_with_alternate_venue_and_reason(muc):
@@ -28,13 +29,21 @@ async def test_destroy_sends_unavailable_with_alternate_venue_and_reason(muc):
         assert not c.take(lambda s: s.is_presence and s.type == "unavailable"), c.name
 
 
-async def test_destroyed_room_address_is_free_again(muc):
+async def test_a_destroyed_rooms_address_answers_gone_with_the_new_venue_except_to_its_owner(muc):
+    # XEP-0045 10.9 with a tombstone ([service] tombstone_seconds): a client that still has
+    # the old room bookmarked learns where it went (RFC 6120 8.3.3.5) instead of creating
+    # a new room under the old name; the former owner may create it again at once.
     room, (alice, bob) = await muc.occupied_room("alice", "bob")
-    reply = await alice.iq(room, "set", f"<query xmlns='{NS_MUC_OWNER}'><destroy>"
-                                        f"<reason>gone</reason></destroy></query>")
+    venue = muc.room("venue")
+    reply = await alice.iq(room, "set", f"<query xmlns='{NS_MUC_OWNER}'><destroy jid='{venue}'>"
+                                        f"<reason>moved</reason></destroy></query>")
     assert reply.type == "result", reply
     await bob.expect(presence_from(f"{room}/Bob", "unavailable"), "bob's destroy presence")
-    again = await enter(bob, f"{room}/Bob")
+    refused = await enter(bob, f"{room}/Bob")
+    assert refused.error == ("cancel", "gone"), refused
+    gone = refused.xml.find(f"{{{NS_CLIENT}}}error/{{{NS_STANZAS}}}gone")
+    assert gone is not None and gone.text == f"xmpp:{venue}?join", refused
+    again = await enter(alice, f"{room}/Alice")
     assert again.type is None, again
     assert {201, 110} <= again.statuses, again
     assert again.item.get("affiliation") == "owner", again

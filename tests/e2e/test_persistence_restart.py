@@ -14,7 +14,7 @@ from harness.env import persistence_skip_reason
 from harness.muc import (admin_get, admin_item, admin_items, admin_set, create_room, enter,
                          form_values, get_config, groupchat_from, is_subject, join,
                          presence_from)
-from harness.stanza import NS_DELAY, bare, new_id
+from harness.stanza import NS_CLIENT, NS_DELAY, NS_MUC_OWNER, NS_STANZAS, bare, new_id
 
 pytestmark = pytest.mark.skipif(persistence_skip_reason() is not None,
                                 reason=persistence_skip_reason() or "")
@@ -156,3 +156,22 @@ async def test_room_comes_back_after_restart_with_config_affiliations_subject_hi
 
     assert status == 0, (f"muc-component exited with status {status} on SIGTERM "
                          "(see its log for a sanitizer report)")
+
+
+async def test_a_destroyed_rooms_tombstone_survives_a_restart(muc):
+    # XEP-0045 10.9 with the tombstone kept in PostgreSQL: after a restart the old address
+    # still sends a bookmarked client to the new venue, and still lets the owner back in.
+    env = muc.env
+    alice, bob = await muc.clients("alice", "bob")
+    room, venue = muc.room("tomb"), muc.room("tomb-new")
+    await create_room(alice, f"{room}/Alice", {"muc#roomconfig_persistentroom": "1"})
+    reply = await alice.iq(room, "set", f"<query xmlns='{NS_MUC_OWNER}'><destroy jid='{venue}'/></query>")
+    assert reply.type == "result", reply
+    status = await env.restart_component()
+    refused = await enter(bob, f"{room}/Bob")
+    assert refused.error == ("cancel", "gone"), refused
+    gone = refused.xml.find(f"{{{NS_CLIENT}}}error/{{{NS_STANZAS}}}gone")
+    assert gone is not None and gone.text == f"xmpp:{venue}?join", refused
+    again = await enter(alice, f"{room}/Alice")
+    assert {201, 110} <= again.statuses, again
+    assert status == 0, f"the component exited with status {status} on SIGTERM"

@@ -37,7 +37,7 @@ class FakeStore : public muc::Store {
       if (!loads_.empty()) {
         auto done = std::move(loads_.front());
         loads_.pop_front();
-        done(std::nullopt, true);
+        done(std::nullopt, true, std::nullopt);
       } else if (!commits_.empty()) {
         auto done = std::move(commits_.front());
         commits_.pop_front();

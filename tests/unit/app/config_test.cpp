@@ -131,7 +131,8 @@ TEST(Config, HelpExitsZeroAndDocumentsEverything) {
                            "presence_burst",
                            "iq_relay_timeout",
                            "locked_room_timeout",
-                           "voice_request_interval"}) {
+                           "voice_request_interval",
+                           "tombstone_seconds"}) {
     EXPECT_NE(exit->message.find(word), std::string::npos) << word;
   }
 }
@@ -139,6 +140,15 @@ TEST(Config, HelpExitsZeroAndDocumentsEverything) {
 TEST(Config, NegativeRateIsAnError) {
   TempFile f("[service]\nmessage_rate = -1\n");
   expect_error(run({"--secret", "s", "--config", f.path()}), "service.message_rate");
+}
+
+TEST(Config, TombstonesMayBeTurnedOffButLastAtMostAYear) {
+  TempFile off("[service]\ntombstone_seconds = 0\n");
+  EXPECT_EQ(ok(run({"--secret", "s", "--config", off.path()})).limits.tombstone_time.count(), 0);
+  TempFile too_long("[service]\ntombstone_seconds = 31536001\n");
+  expect_error(run({"--secret", "s", "--config", too_long.path()}), "service.tombstone_seconds");
+  TempFile negative("[service]\nlocked_room_timeout = 0\n");
+  expect_error(run({"--secret", "s", "--config", negative.path()}), "service.locked_room_timeout");
 }
 
 TEST(Config, MissingSecretIsAnError) {

@@ -145,7 +145,7 @@ void FakeStore::finish_list(std::vector<muc::RoomListing> rooms, bool ok) {
 void FakeStore::finish_load(std::optional<muc::RoomSnapshot> found, bool ok) {
   Load l = std::move(loads.front());
   loads.pop_front();
-  l.done(std::move(found), ok);
+  l.done(std::move(found), ok, std::nullopt);
 }
 
 std::string error_of(const std::string& stanza_text) {
