@@ -19,6 +19,13 @@ const std::vector<ProtocolSupport>& supported_protocols() {
        "service, room and reserved-nick queries",
        {ns::kDiscoInfo, ns::kDiscoItems},
        {ns::kDiscoInfo}},
+      {"XEP-0128",
+       "Service Discovery Extensions",
+       "1.0.1",
+       "a room's disco#info carries the muc#roominfo form: description, occupants, subject, "
+       "language, `subjectmod` (and `changesubject`), `maxhistoryfetch`, and the owners as "
+       "contacts in non-anonymous rooms",
+       {}},
       {"XEP-0004", "Data Forms", "2.13", "room configuration, registration, voice requests", {}},
       {"XEP-0059",
        "Result Set Management",

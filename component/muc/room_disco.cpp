@@ -37,8 +37,23 @@ IqAnswer Room::on_disco_info(const xmpp::Jid&) const {
   field("muc#roominfo_occupants", std::to_string(occupants_.size()), "Number of occupants");
   field("muc#roominfo_subject", subject_, "Subject");
   if (!config_.language.empty()) field("muc#roominfo_lang", config_.language, "Language");
-  field("muc#roominfo_changesubject", config_.change_subject ? "1" : "0",
-        "Occupants may change the subject");
+  // XEP-0045 15.5.4 registers muc#roominfo_subjectmod; its own example in 6.4 says
+  // muc#roominfo_changesubject, which Prosody and ejabberd send and clients read. Both.
+  const char* may_change = config_.change_subject ? "1" : "0";
+  field("muc#roominfo_subjectmod", may_change, "Occupants may change the subject");
+  field("muc#roominfo_changesubject", may_change, "Occupants may change the subject");
+  // How many history messages a join may get (7.2.15), the room's history length.
+  field("muc#maxhistoryfetch", std::to_string(config_.history_length),
+        "Maximum number of history messages returned by the room");
+  // Contact addresses: the owners, where real JIDs are shown to everyone anyway
+  // (non-anonymous rooms); a semi-anonymous room does not reveal its owners to the world.
+  if (config_.whois == WhoIs::anyone) {
+    xml::Element& contacts = x.add("field", data_ns);
+    contacts.set_attr("var", "muc#roominfo_contactjid").set_attr("label", "Contact addresses");
+    for (const auto& [jid, a] : affiliations_) {
+      if (a == Affiliation::owner) contacts.add_text_child("value", data_ns, jid);
+    }
+  }
   return std::optional<xml::Element>(std::move(q));
 }
 

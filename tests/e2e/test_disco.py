@@ -47,3 +47,22 @@ async def test_room_disco_info_lists_the_features_the_room_serves(muc):
                         "muc_temporary", "muc_public",
                         "muc_open", "muc_unmoderated", "muc_unsecured",
                         "muc_semianonymous", "urn:xmpp:occupant-id:0"], reply
+
+
+async def test_room_disco_info_carries_the_roominfo_form_for_anyone(muc):
+    # XEP-0045 6.4 and 15.5.4 (XEP-0128): clients show these in room lists and bookmarks.
+    alice, bob = await muc.clients("alice", "bob")
+    room = muc.room("info")
+    await create_room(alice, f"{room}/Alice", {"muc#roomconfig_roomdesc": "About things",
+                                               "muc#roomconfig_whois": "anyone",
+                                               "muc#roomconfig_historylength": "7"})
+    reply = await bob.disco_info(room)
+    assert reply.type == "result", reply
+    form = reply.child(NS_DISCO_INFO, "query").find("{jabber:x:data}x")
+    values = {f.get("var"): [v.text or "" for v in f.findall("{jabber:x:data}value")] for f in form}
+    assert values["FORM_TYPE"] == ["http://jabber.org/protocol/muc#roominfo"], reply
+    assert values["muc#roominfo_description"] == ["About things"], reply
+    assert values["muc#roominfo_occupants"] == ["1"], reply
+    assert values["muc#roominfo_subjectmod"] == values["muc#roominfo_changesubject"], reply
+    assert values["muc#maxhistoryfetch"] == ["7"], reply
+    assert values["muc#roominfo_contactjid"] == ["alice@localhost"], reply
