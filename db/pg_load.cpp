@@ -18,12 +18,13 @@ void prepare_load(pqxx::connection_base& c) {
     WHERE destroyed_at IS NULL AND public_room AND persistent
     ORDER BY jid LIMIT {})",
                                              muc::Store::kMaxListed));
-  // A room destroyed by an owner has destroyed_by; one retired when it emptied has none.
+  // The newest life of the name (there is no live one when this runs), if an owner's
+  // destroy ended it; a later life that ended otherwise leaves the name free.
   c.prepare("load_tombstone", R"(
     SELECT id, alternate_venue, destroy_reason,
-      (extract(epoch FROM destroyed_at) * 1000000)::bigint FROM rooms
-    WHERE jid = $1 AND destroyed_at IS NOT NULL AND destroyed_by IS NOT NULL
-    ORDER BY destroyed_at DESC LIMIT 1)");
+      (extract(epoch FROM destroyed_at) * 1000000)::bigint, tombstone FROM rooms
+    WHERE jid = $1 AND destroyed_at IS NOT NULL
+    ORDER BY destroyed_at DESC, id DESC LIMIT 1)");
   c.prepare("load_owners",
             "SELECT jid FROM affiliations WHERE room_id = $1 AND affiliation = 'owner' "
             "ORDER BY jid");
@@ -91,7 +92,7 @@ std::optional<muc::RoomSnapshot> load_room(pqxx::transaction_base& t, const std:
 
 std::optional<muc::Tombstone> load_tombstone(pqxx::transaction_base& t, const std::string& room) {
   auto rows = t.exec_prepared("load_tombstone", room);
-  if (rows.empty()) return std::nullopt;
+  if (rows.empty() || !rows[0][4].as<bool>()) return std::nullopt;
   const auto& r = rows[0];
   muc::Tombstone tomb;
   tomb.alternate = r[1].as<std::string>("");

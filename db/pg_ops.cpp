@@ -43,7 +43,7 @@ void prepare_ops(pqxx::connection_base& c) {
                                        ts(5)));
   c.prepare("destroy_room", fmt::format(R"(
     UPDATE rooms SET destroyed_at = {}, destroy_reason = $2, alternate_venue = $3,
-      destroyed_by = $4
+      destroyed_by = $4, tombstone = $6
     WHERE jid = $1 AND destroyed_at IS NULL)",
                                         ts(5)));
   c.prepare("register_nick", fmt::format(R"(
@@ -107,7 +107,7 @@ struct Apply {
 
   void operator()(const muc::DestroyRoom& op) const {
     auto r = t.exec_prepared("destroy_room", op.room, nullable(op.reason), nullable(op.alternate),
-                             nullable(op.actor), to_micros(op.at));
+                             nullable(op.actor), to_micros(op.at), op.tombstone);
     expect_room(r, op.room, "DestroyRoom");
   }
 

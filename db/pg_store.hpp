@@ -30,6 +30,9 @@ struct PgStoreOptions {
   std::chrono::milliseconds backoff_initial{100};
   std::chrono::milliseconds backoff_max{5000};
   std::size_t max_group = 256;  // jobs per group commit
+  // How long an in-doubt COMMIT is asked after (pg_in_doubt.hpp) before its client is told
+  // it failed: long enough to outlast a PostgreSQL restart, so that answer is rarely a guess.
+  std::chrono::milliseconds in_doubt_patience{30000};
 };
 
 class PgStore : public muc::Store {

@@ -165,9 +165,11 @@ PgWorker::Outcome PgWorker::attempt(std::string_view what, bool log_rejection, B
 PgWorker::Outcome PgWorker::resolve_in_doubt(std::string_view what, std::int64_t xid) {
   // The jobs behind this one wait meanwhile: the room must not answer before it knows.
   counters_.in_doubt.fetch_add(1, std::memory_order_relaxed);
-  constexpr int kTries = 4;
-  for (int i = 0; i < kTries; ++i) {
-    if (!conn_ && next_attempt_) std::this_thread::sleep_until(*next_attempt_);
+  // Asked until PostgreSQL answers or patience runs out: a server restarting takes seconds,
+  // and until it is back only a guess could be given.
+  const auto deadline = Clock::now() + options_.in_doubt_patience;
+  while (Clock::now() < deadline) {
+    if (!conn_ && next_attempt_) std::this_thread::sleep_until(std::min(*next_attempt_, deadline));
     if (!connected()) continue;
     try {
       const CommitFate fate = commit_fate(*conn_, xid);
@@ -230,6 +232,7 @@ void PgWorker::run_load(Job& job) {
   Outcome outcome = attempt("load of room " + job.room, true, [&](pqxx::connection& conn) {
     // One consistent snapshot across the five reads.
     pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> t(conn);
+    job.tombstone.reset();  // from an attempt that failed
     job.snapshot = sql::load_room(t, job.room);
     if (!job.snapshot) job.tombstone = sql::load_tombstone(t, job.room);
     t.commit();

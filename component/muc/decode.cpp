@@ -209,7 +209,15 @@ std::variant<OwnerSetIn, xmpp::StanzaError> decode_owner_set(const xml::Element&
   OwnerSetIn in;
   if (const xml::Element* d = query.child("destroy", ns::kMucOwner)) {
     in.kind = OwnerSetIn::Kind::destroy;
-    in.destroy.alternate = std::string(d->attr_or("jid"));
+    // 10.9: the alternate venue is a room: a bare JID with a local part, prepared, so the
+    // tombstone's xmpp: URI and the <destroy/> carry a valid address.
+    if (std::string_view alternate = d->attr_or("jid"); !alternate.empty()) {
+      std::optional<xmpp::Jid> venue = xmpp::Jid::parse(alternate);
+      if (!venue || !venue->has_local() || !venue->resource().empty()) {
+        return xmpp::StanzaError::jid_malformed("The alternate venue must be a room's JID");
+      }
+      in.destroy.alternate = venue->bare_str();
+    }
     in.destroy.reason = d->child_text("reason", ns::kMucOwner);
     in.destroy.password = d->child_text("password", ns::kMucOwner);
     if (auto e = check_size("The reason", in.destroy.reason, limits.reason_max_bytes)) return *e;

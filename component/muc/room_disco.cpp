@@ -45,9 +45,10 @@ IqAnswer Room::on_disco_info(const xmpp::Jid&) const {
   // How many history messages a join may get (7.2.15), the room's history length.
   field("muc#maxhistoryfetch", std::to_string(config_.history_length),
         "Maximum number of history messages returned by the room");
-  // Contact addresses: the owners, where real JIDs are shown to everyone anyway
-  // (non-anonymous rooms); a semi-anonymous room does not reveal its owners to the world.
-  if (config_.whois == WhoIs::anyone) {
+  // Contact addresses: the owners, only where anyone may walk in and see real JIDs anyway
+  // (public, open, unprotected, non-anonymous rooms); disco#info is for the whole world.
+  if (config_.whois == WhoIs::anyone && config_.public_room && !config_.members_only &&
+      !config_.password_protected) {
     xml::Element& contacts = x.add("field", data_ns);
     contacts.set_attr("var", "muc#roominfo_contactjid").set_attr("label", "Contact addresses");
     for (const auto& [jid, a] : affiliations_) {

@@ -115,8 +115,8 @@ std::vector<StoreOp> Room::store_ops(const Change& change, StoreTime now) const 
       }
       case OwnerChange::Kind::destroy:
         if (!stored()) return ops;
-        ops.push_back(
-            DestroyRoom{jid_str_, owner->destroy.reason, owner->destroy.alternate, actor, now});
+        ops.push_back(DestroyRoom{jid_str_, owner->destroy.reason, owner->destroy.alternate, actor,
+                                  now, true});
         ops.push_back(Audit{jid_str_,
                             actor,
                             "destroy",

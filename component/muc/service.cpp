@@ -238,8 +238,8 @@ void Service::handle_fault(const xml::StanzaFault& fault, Effects& fx) const {
 void Service::dispatch(Slot& slot, const xml::Element& s, const Jid& from, const Jid& to,
                        Clock::time_point now, Effects& fx) {
   if (slot.room == nullptr) {
-    if (const Tombstone* t = tombstone_for(to.local(), s, from, now)) {
-      fx.send(xmpp::error_reply(s, gone_error(*t)));
+    if (const Tombstone* t = tombstone_for(to.local(), s, from)) {
+      answer(s, gone_error(*t), fx);
       return;
     }
   }
@@ -320,6 +320,7 @@ void Service::handle_presence(Slot& slot, const xml::Element& s, const Jid& from
     slot.room->use_occupant_id_secret(config_.occupant_id_secret);
     room = slot.room.get();
     creating = true;
+    tombstones_.erase(to.local());  // its former owner created it again (tombstone.hpp)
     slot.lock_deadline = now + config_.limits.locked_room_timeout;
     lock_deadlines_.emplace(*slot.lock_deadline, room->jid().local());
   }

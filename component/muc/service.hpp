@@ -147,10 +147,11 @@ class Service {
   void remember_absent(const std::string& local);
   // A room its owner destroyed leaves its tombstone (ServiceLimits::tombstone_time).
   void bury(const std::string& local, Tombstone t);
-  // The tombstone that answers `s` at `local`, if any: not for its former owners (a join
-  // of theirs removes it) nor for stanzas no room would answer.
+  void remember_tombstone(const std::string& local, Tombstone t);
+  // The tombstone that answers `s` at `local`, if any: not for its former owners (whose
+  // join creates the room again) nor for stanzas no room would answer.
   const Tombstone* tombstone_for(const std::string& local, const xml::Element& s,
-                                 const xmpp::Jid& from, Clock::time_point now);
+                                 const xmpp::Jid& from);
   void on_loaded(const std::string& local, const xmpp::Jid& room_jid,
                  std::optional<RoomSnapshot> found, bool ok);
   // Applies `change` now, or commits it first when the room is stored. `request` is
@@ -195,7 +196,7 @@ class Service {
   static constexpr std::size_t kMaxAbsent = 100000;
   // Rooms their owners destroyed, by name (tombstone.hpp), oldest forgotten first.
   std::unordered_map<std::string, Tombstone> tombstones_;
-  std::deque<std::string> tombstone_order_;
+  std::deque<std::pair<std::string, Clock::time_point>> tombstone_order_;  // name, destroyed_at
   static constexpr std::size_t kMaxTombstones = 100000;
   std::size_t loading_ = 0;       // loads in flight
   Clock::time_point last_now_{};  // the latest time handle() was given (the core reads no clock)

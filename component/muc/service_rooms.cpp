@@ -211,9 +211,7 @@ void Service::start_load(const std::string& local, const Jid& room_jid) {
                                                        std::optional<Tombstone> tombstone) {
     // A tombstone from before a restart (the ones of this run are in memory already).
     if (ok && !found && tombstone && !tombstones_.contains(local)) {
-      if (tombstones_.emplace(local, std::move(*tombstone)).second) {
-        tombstone_order_.push_back(local);
-      }
+      remember_tombstone(local, std::move(*tombstone));
     }
     on_loaded(local, room_jid, std::move(found), ok);
   });
@@ -264,22 +262,29 @@ void Service::remember_absent(const std::string& local) {
 void Service::bury(const std::string& local, Tombstone t) {
   if (config_.limits.tombstone_time.count() == 0) return;
   t.destroyed_at = last_now_;
-  if (tombstones_.insert_or_assign(local, std::move(t)).second) tombstone_order_.push_back(local);
-  // Bounded like every remote-driven set; a room created and destroyed once a second for a
-  // day would need 86,400.
+  remember_tombstone(local, std::move(t));
+}
+
+void Service::remember_tombstone(const std::string& local, Tombstone t) {
+  tombstone_order_.emplace_back(local, t.destroyed_at);
+  tombstones_.insert_or_assign(local, std::move(t));
+  // Bounded like every remote-driven set, oldest first; an entry whose tombstone was since
+  // removed or replaced (another destroy time) is stale and removes nothing.
   while (tombstone_order_.size() > kMaxTombstones) {
-    tombstones_.erase(tombstone_order_.front());
+    const auto& [name, at] = tombstone_order_.front();
+    auto it = tombstones_.find(name);
+    if (it != tombstones_.end() && it->second.destroyed_at == at) tombstones_.erase(it);
     tombstone_order_.pop_front();
   }
 }
 
 const Tombstone* Service::tombstone_for(const std::string& local, const xml::Element& s,
-                                        const Jid& from, Clock::time_point now) {
+                                        const Jid& from) {
   auto it = tombstones_.find(local);
   if (it == tombstones_.end()) return nullptr;
   const Tombstone& t = it->second;
-  if (now >= t.destroyed_at + config_.limits.tombstone_time) {
-    tombstones_.erase(it);  // its name stays in tombstone_order_ until pushed out
+  if (last_now_ >= t.destroyed_at + config_.limits.tombstone_time) {
+    tombstones_.erase(it);  // its entry in tombstone_order_ is stale now (bury)
     return nullptr;
   }
   // What gets an answer: a join, a message, an iq get/set. Leaving, errors and results
@@ -291,10 +296,9 @@ const Tombstone* Service::tombstone_for(const std::string& local, const xml::Ele
   const bool owner = std::find(t.owners.begin(), t.owners.end(), bare) != t.owners.end() ||
                      std::find(config_.service_admins.begin(), config_.service_admins.end(),
                                bare) != config_.service_admins.end();
-  if (!owner) return &t;
-  // Its owners may create the room again before its time is up.
-  if (join) tombstones_.erase(it);
-  return nullptr;
+  // Its owners may create the room again before its time is up; the tombstone goes once
+  // they have (handle_presence).
+  return owner ? nullptr : &t;
 }
 
 void Service::drain(const std::string& local, Effects& fx) {

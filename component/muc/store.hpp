@@ -54,6 +54,7 @@ struct DestroyRoom {
   std::string alternate;  // alternate venue JID, may be empty
   std::string actor;
   StoreTime at;
+  bool tombstone = false;  // an owner's destroy: the address answers gone for a while
 };
 
 // XEP-0045 7.10 nick registration: empty nick = unregister.

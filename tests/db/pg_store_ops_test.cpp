@@ -183,7 +183,7 @@ TEST_F(PgStoreOpsTest, AnOwnersDestroyLeavesATombstoneAnEmptiedRoomNone) {
                              affiliate("carol@example.org", muc::Affiliation::owner),
                              affiliate("bob@example.org", muc::Affiliation::member)}));
   ASSERT_TRUE(commit(kRoom, {muc::DestroyRoom{kRoom, "moving", "new@conference.example.org",
-                                              "alice@example.org", at(9)}}));
+                                              "alice@example.org", at(9), true}}));
   auto [gone, ok] = load(kRoom);
   EXPECT_TRUE(ok);
   EXPECT_FALSE(gone);
@@ -201,6 +201,21 @@ TEST_F(PgStoreOpsTest, AnOwnersDestroyLeavesATombstoneAnEmptiedRoomNone) {
   auto [none, ok2] = load(other);
   EXPECT_TRUE(ok2);
   EXPECT_FALSE(none);
+  EXPECT_FALSE(last_tombstone_);
+
+  // An owner made the room temporary (its row retired with an actor, but no tombstone).
+  const std::string made_temporary = "was-persistent@conference.example.org";
+  ASSERT_TRUE(commit(made_temporary, {save(made_temporary)}));
+  ASSERT_TRUE(commit(
+      made_temporary,
+      {muc::DestroyRoom{made_temporary, "no longer persistent", {}, "alice@example.org", at(4)}}));
+  load(made_temporary);
+  EXPECT_FALSE(last_tombstone_);
+
+  // The owner's new life of the destroyed room ended otherwise: the old tombstone is over.
+  ASSERT_TRUE(commit(kRoom, {save()}));
+  ASSERT_TRUE(commit(kRoom, {muc::DestroyRoom{kRoom, "temporary room emptied", {}, {}, at(12)}}));
+  load(kRoom);
   EXPECT_FALSE(last_tombstone_);
 }
 

@@ -13,8 +13,8 @@ namespace {
 
 // Columns of rooms that are not room options: identity, life and destruction.
 const std::set<std::string> kNotOptions = {
-    "id",           "jid",          "creator",        "created_at",     "updated_at",
-    "destroyed_at", "destroyed_by", "destroy_reason", "alternate_venue"};
+    "id",           "jid",          "creator",        "created_at",      "updated_at",
+    "destroyed_at", "destroyed_by", "destroy_reason", "alternate_venue", "tombstone"};
 
 std::string pg_type(std::string_view sql_type) {
   // information_schema's data_type for the types descriptors use.

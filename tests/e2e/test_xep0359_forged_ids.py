@@ -29,6 +29,14 @@ async def test_stanza_ids_claiming_the_room_and_occupant_ids_are_stripped(muc):
 UUID_V7 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 
 
+async def room_features(client, room: str) -> list:
+    """The features the room advertises in disco#info."""
+    disco = await client.disco_info(room)
+    query = disco.child("http://jabber.org/protocol/disco#info", "query")
+    assert query is not None, disco
+    return [f.get("var") for f in query if f.get("var")]
+
+
 def room_stanza_id(m, room: str) -> str:
     """The id of the one <stanza-id/> the room gave `m` (XEP-0359 4: at most one per `by`)."""
     ids = [el.get("id") for el in m.xml if el.tag == f"{{{SID}}}stanza-id" and el.get("by") == room]
@@ -38,9 +46,7 @@ def room_stanza_id(m, room: str) -> str:
 
 async def test_every_copy_and_the_history_carry_the_rooms_one_stanza_id(muc):
     room, (alice, bob) = await muc.occupied_room("alice", "bob")
-    disco = await alice.disco_info(room)
-    query = disco.child("http://jabber.org/protocol/disco#info", "query")
-    assert SID in [f.get("var") for f in query], disco
+    assert SID in await room_features(alice, room)
     alice.send(f"<message type='groupchat' to='{room}' id='{new_id('m')}'><body>first</body>"
                f"<origin-id xmlns='{SID}' id='o-first'/></message>")
     mine = await alice.expect(groupchat_from(f"{room}/Alice", "first"), "the reflection")
@@ -67,9 +73,7 @@ def occupant_id(s) -> str:
 
 async def test_an_occupant_keeps_one_occupant_id_across_presence_messages_and_rejoins(muc):
     room, (alice, bob) = await muc.occupied_room("alice", "bob")
-    disco = await bob.disco_info(room)
-    query = disco.child("http://jabber.org/protocol/disco#info", "query")
-    assert OID in [f.get("var") for f in query], disco
+    assert OID in await room_features(bob, room)
     alice.send(f"<message type='groupchat' to='{room}' id='{new_id('m')}'><body>who am I</body></message>")
     said = await bob.expect(groupchat_from(f"{room}/Alice", "who am I"), "Alice's message")
     alice_id = occupant_id(said)
