@@ -316,8 +316,7 @@ void Service::handle_presence(Slot& slot, const xml::Element& s, const Jid& from
     RoomConfig defaults;
     defaults.history_length = config_.history_default;
     slot.room = std::make_unique<Room>(to.bare(), defaults, from, config_.service_admins);
-    slot.room->use_limits(config_.limits);
-    slot.room->use_occupant_id_secret(config_.occupant_id_secret);
+    bind(*slot.room);
     room = slot.room.get();
     creating = true;
     tombstones_.erase(to.local());  // its former owner created it again (tombstone.hpp)

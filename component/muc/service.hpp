@@ -145,6 +145,8 @@ class Service {
              const xmpp::Jid& to, Clock::time_point now, Effects& fx);
   void start_load(const std::string& local, const xmpp::Jid& room_jid);
   void remember_absent(const std::string& local);
+  // Gives a new or loaded room what it borrows from the service (limits, occupant-id key).
+  void bind(Room& room) const;
   // A room its owner destroyed leaves its tombstone (ServiceLimits::tombstone_time).
   void bury(const std::string& local, Tombstone t);
   void remember_tombstone(const std::string& local, Tombstone t);

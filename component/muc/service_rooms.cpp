@@ -235,13 +235,17 @@ void Service::on_loaded(const std::string& local, const Jid& room_jid,
   } else {
     if (found) {
       slot.room = std::make_unique<Room>(room_jid, *found, config_.service_admins);
-      slot.room->use_limits(config_.limits);
-      slot.room->use_occupant_id_secret(config_.occupant_id_secret);
+      bind(*slot.room);
     }
     drain(local, out);
     drop_if_finished(local);
   }
   emit_(out);
+}
+
+void Service::bind(Room& room) const {
+  room.use_limits(config_.limits);
+  room.use_occupant_id_secret(config_.occupant_id_secret);
 }
 
 void Service::remember_absent(const std::string& local) {

@@ -31,7 +31,7 @@ void RecipientBatch::add_copy(const Prepared& stanza, std::string_view to) {
 void RecipientBatch::add_fan_out(std::shared_ptr<const Prepared> stanza,
                                  std::shared_ptr<const Recipients> to) {
   if (to->size() == 0) return;
-  bytes_ += to->size() * (stanza->head.size() + stanza->tail.size()) + to->escaped_bytes();
+  bytes_ += fan_out_bytes(*stanza, *to);
   Entry e;
   e.fan_out = static_cast<std::uint32_t>(fan_outs_.size());
   fan_outs_.push_back(FanOut{std::move(stanza), std::move(to)});

@@ -55,4 +55,9 @@ class Recipients {
   std::vector<std::uint32_t> ends_;
 };
 
+// The bytes of one copy of `p` per recipient of `to`.
+inline std::size_t fan_out_bytes(const Prepared& p, const Recipients& to) {
+  return to.size() * (p.head.size() + p.tail.size()) + to.escaped_bytes();
+}
+
 }  // namespace xml

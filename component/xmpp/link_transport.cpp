@@ -173,17 +173,11 @@ void ComponentLink::Impl::queue(std::string_view text) {
   arm_flush();
 }
 
-namespace {
-std::size_t fan_out_bytes(const xml::Prepared& p, const xml::Recipients& to) {
-  return to.size() * (p.head.size() + p.tail.size()) + to.escaped_bytes();
-}
-}  // namespace
-
 // A fan-out up to the low-water mark is built at once (the common case, one pass); a larger
 // one waits as its shared stanza and list, expanded as the server reads.
 void ComponentLink::Impl::queue_broadcast(std::shared_ptr<const xml::Prepared> stanza,
                                           std::shared_ptr<const xml::Recipients> to) {
-  const std::size_t bytes = fan_out_bytes(*stanza, *to);
+  const std::size_t bytes = xml::fan_out_bytes(*stanza, *to);
   if (deferred.empty() && bytes <= cfg.low_water) {
     batch.add_fan_out(std::move(stanza), std::move(to));
   } else {
