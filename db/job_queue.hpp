@@ -19,18 +19,23 @@
 namespace db {
 
 struct Job {
-  enum class Kind { commit, load, list };
+  enum class Kind { commit, load, list, archive, ends };
   Kind kind = Kind::commit;
   std::string room;
   std::vector<muc::StoreOp> ops;  // commit only
   muc::Store::CommitDone commit_done;
   muc::Store::LoadDone load_done;
   muc::Store::ListDone list_done;
+  muc::ArchiveQuery archive_query;  // archive only
+  muc::Store::ArchiveDone archive_done;
+  muc::Store::ArchiveEndsDone ends_done;
   // Results, set by the worker.
   bool ok = false;
   std::optional<muc::RoomSnapshot> snapshot;
   std::optional<muc::Tombstone> tombstone;
   std::vector<muc::RoomListing> listing;
+  muc::ArchivePage page;
+  muc::ArchiveEnds ends;
 };
 
 using JobPtr = std::unique_ptr<Job>;

@@ -31,9 +31,10 @@ void prepare_load(pqxx::connection_base& c) {
   c.prepare("load_affiliations",
             "SELECT jid, affiliation, reason FROM affiliations WHERE room_id = $1");
   c.prepare("load_nicks", "SELECT jid, nick FROM registered_nicks WHERE room_id = $1");
-  c.prepare("load_subject",
-            "SELECT text, nick, (extract(epoch FROM set_at) * 1000000)::bigint FROM subjects "
-            "WHERE room_id = $1");
+  c.prepare(
+      "load_subject",
+      "SELECT text, nick, (extract(epoch FROM set_at) * 1000000)::bigint, set_by FROM subjects "
+      "WHERE room_id = $1");
   // The newest $2 messages (index messages_by_room_time, read backwards), oldest first.
   c.prepare("load_history", R"(
     SELECT sender_nick, stanza_xml, (extract(epoch FROM sent_at) * 1000000)::bigint FROM (
@@ -77,6 +78,7 @@ std::optional<muc::RoomSnapshot> load_room(pqxx::transaction_base& t, const std:
     s.subject = subject[0][0].as<std::string>();
     s.subject_nick = subject[0][1].as<std::string>("");
     s.subject_at = from_micros(subject[0][2].as<std::int64_t>());
+    s.subject_by = subject[0][3].as<std::string>("");
   }
   if (s.config.history_length > 0) {
     auto history =

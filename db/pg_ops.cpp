@@ -140,6 +140,7 @@ struct Apply {
 void prepare(pqxx::connection_base& conn) {
   prepare_ops(conn);
   prepare_load(conn);
+  prepare_archive(conn);
 }
 
 void apply(pqxx::transaction_base& t, const muc::StoreOp& op) {

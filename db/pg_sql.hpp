@@ -24,6 +24,7 @@ class OpError : public std::runtime_error {
 // Prepares every statement on a new connection (pg_ops.cpp; it calls prepare_load).
 void prepare(pqxx::connection_base& conn);
 void prepare_load(pqxx::connection_base& conn);
+void prepare_archive(pqxx::connection_base& conn);
 
 // Runs one operation inside `t`. Throws OpError or a pqxx error.
 void apply(pqxx::transaction_base& t, const muc::StoreOp& op);
@@ -35,6 +36,10 @@ std::optional<muc::Tombstone> load_tombstone(pqxx::transaction_base& t, const st
 
 // Public, persistent, live rooms by JID, at most muc::Store::kMaxListed (disco#items).
 std::vector<muc::RoomListing> list_public_rooms(pqxx::transaction_base& t);
+
+// XEP-0313 reads of a room's archive (pg_archive.cpp; its statements in pg_archive.hpp).
+muc::ArchivePage read_archive_page(pqxx::transaction_base& t, const muc::ArchiveQuery& query);
+muc::ArchiveEnds read_archive_ends(pqxx::transaction_base& t, const std::string& room);
 
 // Times travel as microseconds since the Unix epoch, which timestamptz holds exactly.
 std::int64_t to_micros(muc::StoreTime t);

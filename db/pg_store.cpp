@@ -30,6 +30,10 @@ struct PgStore::Impl {
       if (job.commit_done) job.commit_done(job.ok);
     } else if (job.kind == Job::Kind::list) {
       if (job.list_done) job.list_done(std::move(job.listing), job.ok);
+    } else if (job.kind == Job::Kind::archive) {
+      if (job.archive_done) job.archive_done(std::move(job.page), job.ok);
+    } else if (job.kind == Job::Kind::ends) {
+      if (job.ends_done) job.ends_done(std::move(job.ends), job.ok);
     } else if (job.load_done) {
       job.load_done(std::move(job.snapshot), job.ok, std::move(job.tombstone));
     }
@@ -41,6 +45,8 @@ struct PgStore::Impl {
       job->ok = false;
       job->snapshot.reset();
       job->listing.clear();
+      job->page = {};
+      job->ends = {};
       complete(*job);
     }
   }
@@ -87,6 +93,23 @@ void PgStore::list_public(ListDone done) {
   auto job = std::make_unique<Job>();
   job->kind = Job::Kind::list;
   job->list_done = std::move(done);
+  impl_->submit(std::move(job));
+}
+
+void PgStore::query_archive(muc::ArchiveQuery query, ArchiveDone done) {
+  auto job = std::make_unique<Job>();
+  job->kind = Job::Kind::archive;
+  job->room = query.room;
+  job->archive_query = std::move(query);
+  job->archive_done = std::move(done);
+  impl_->submit(std::move(job));
+}
+
+void PgStore::archive_ends(const std::string& room, ArchiveEndsDone done) {
+  auto job = std::make_unique<Job>();
+  job->kind = Job::Kind::ends;
+  job->room = room;
+  job->ends_done = std::move(done);
   impl_->submit(std::move(job));
 }
 

@@ -11,6 +11,9 @@
 // When the database is unreachable, jobs fail at once (done(false): the room answers
 // with a wait error) while the worker reconnects with capped exponential backoff.
 //
+// Archive reads (query_archive, archive_ends) are jobs like loads: after every job queued
+// before them, each in one read-only transaction (pg_archive.hpp has their SQL).
+//
 // Every operation but SaveRoom and Audit needs the room's row: SaveRoom must have been
 // committed first (or come earlier in the same commit), else the commit fails.
 #pragma once
@@ -57,6 +60,8 @@ class PgStore : public muc::Store {
   void commit(const std::string& room, std::vector<muc::StoreOp> ops, CommitDone done) override;
   void load(const std::string& room, LoadDone done) override;
   void list_public(ListDone done) override;
+  void query_archive(muc::ArchiveQuery query, ArchiveDone done) override;
+  void archive_ends(const std::string& room, ArchiveEndsDone done) override;
 
   // On the loop thread, before the loop ends: lets the worker finish the jobs already
   // queued (failing them without retrying if the database is down), joins it, delivers

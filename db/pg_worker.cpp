@@ -73,6 +73,10 @@ void PgWorker::run() {
       run_load(*jobs.front());
     } else if (jobs.front()->kind == Job::Kind::list) {
       run_list(*jobs.front());
+    } else if (jobs.front()->kind == Job::Kind::archive) {
+      run_archive(*jobs.front());
+    } else if (jobs.front()->kind == Job::Kind::ends) {
+      run_ends(*jobs.front());
     } else {
       run_commits(jobs);
     }
@@ -252,6 +256,27 @@ void PgWorker::run_list(Job& job) {
   });
   job.ok = outcome == Outcome::ok;
   if (!job.ok) job.listing.clear();
+}
+
+void PgWorker::run_archive(Job& job) {
+  Outcome outcome = attempt("archive query in " + job.room, true, [&](pqxx::connection& conn) {
+    // One snapshot: the ids the bounds name and the page they bound are read together.
+    pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> t(conn);
+    job.page = sql::read_archive_page(t, job.archive_query);
+    t.commit();
+  });
+  job.ok = outcome == Outcome::ok;
+  if (!job.ok) job.page = {};
+}
+
+void PgWorker::run_ends(Job& job) {
+  Outcome outcome = attempt("archive metadata of " + job.room, true, [&](pqxx::connection& conn) {
+    pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> t(conn);
+    job.ends = sql::read_archive_ends(t, job.room);
+    t.commit();
+  });
+  job.ok = outcome == Outcome::ok;
+  if (!job.ok) job.ends = {};
 }
 
 }  // namespace db

@@ -57,6 +57,8 @@ class PgWorker {
   void run_commits(std::vector<JobPtr>& jobs);
   void run_load(Job& job);
   void run_list(Job& job);
+  void run_archive(Job& job);
+  void run_ends(Job& job);
 
   std::string uri_;
   PgStoreOptions options_;

@@ -21,6 +21,7 @@ muc::ServiceConfig service_config(const Config& c, std::string occupant_id_secre
   s.occupant_id_secret = std::move(occupant_id_secret);
   s.domain = c.link.domain;
   s.history_default = static_cast<std::uint32_t>(c.history_default);
+  s.archiving_default = c.archiving_default;
   for (const xmpp::Jid& j : c.service_admins) s.service_admins.push_back(j.bare_str());
   switch (c.room_creation) {
     case RoomCreation::anyone:

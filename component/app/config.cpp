@@ -79,6 +79,12 @@ class Reader {
     return static_cast<std::size_t>(i->get());
   }
 
+  std::optional<bool> boolean(const toml::node& node, std::string_view key) {
+    if (const auto* b = node.as_boolean()) return b->get();
+    fail(key, "expected true or false");
+    return std::nullopt;
+  }
+
   // A number (integer or float) of at least 0.
   std::optional<double> rate(const toml::node& node, std::string_view key) {
     std::optional<double> d;
@@ -164,6 +170,7 @@ constexpr CountKey kCountKeys[] = {
     {"max_waiting", &muc::ServiceLimits::max_waiting, 0},
     {"max_loading", &muc::ServiceLimits::max_loading, 0},
     {"disco_items_max", &muc::ServiceLimits::disco_items_max, 1},
+    {"archive_page_max", &muc::ServiceLimits::archive_page_max, 1},
     {"registrations_per_room", &muc::ServiceLimits::registrations_per_room, 0},
     {"pending_invitations", &muc::ServiceLimits::pending_invitations, 0},
 };
@@ -227,6 +234,8 @@ void read_service(const toml::table& t, Reader& r, Config& config) {
     if (read_limit(key, v, qualified, r, config.limits)) continue;
     if (key == "history_default") {
       if (auto n = r.count(v, qualified, 0)) config.history_default = *n;
+    } else if (key == "archiving_default") {
+      if (auto b = r.boolean(v, qualified)) config.archiving_default = *b;
     } else if (key == "service_admins") {
       config.service_admins.clear();
       for (const auto& text : r.strings(v, qualified)) {
@@ -346,6 +355,8 @@ Config file (TOML), every key optional:
   max_waiting = 1000              # stanzas queued for a room that is loading or committing
   max_loading = 100               # rooms loading from the database at once
   disco_items_max = 100           # rooms per disco#items answer; XEP-0059 pages the rest
+  archive_page_max = 250          # messages per archive (XEP-0313) page; 50 unless asked
+  archiving_default = true        # new rooms keep an archive (muc#roomconfig_enablearchiving)
   registrations_per_room = 10000  # nicks reserved in one room (one per user)
   pending_invitations = 1000      # invitations a room keeps pending (for their declines)
   message_rate = 2.0              # groupchat messages per second per occupant (0: no limit;

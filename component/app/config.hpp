@@ -35,6 +35,7 @@ struct Config {
 
   // [service]
   std::size_t history_default = 20;       // messages of history sent on join (XEP-0045 7.2.15)
+  bool archiving_default = true;          // new rooms keep an archive (XEP-0313)
   muc::ServiceLimits limits;              // every bound of ServiceLimits, one [service] key each
   std::vector<xmpp::Jid> service_admins;  // bare JIDs with full power over every room
   RoomCreation room_creation = RoomCreation::anyone;

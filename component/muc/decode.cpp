@@ -395,3 +395,70 @@ std::string error_condition(const xml::Element& stanza) {
 }
 
 }  // namespace muc
+
+namespace muc {
+namespace {
+
+// XEP-0313 4.1: the form's fields into `in`; an error for a field that cannot be honoured.
+std::optional<xmpp::StanzaError> apply_archive_field(const FormField& f, ArchiveQueryIn& in) {
+  auto one = [&]() -> std::optional<std::string> {
+    if (f.values.size() != 1) return std::nullopt;
+    return f.values.front();
+  };
+  if (f.var == "FORM_TYPE") {
+    if (one() != std::string(ns::kMam)) {
+      return xmpp::StanzaError::bad_request("FORM_TYPE must be " + std::string(ns::kMam));
+    }
+  } else if (f.var == "start" || f.var == "end") {
+    std::optional<std::string> v = one();
+    std::optional<Clock::time_point> t = v ? parse_datetime(*v) : std::nullopt;
+    if (!t) return xmpp::StanzaError::bad_request(f.var + " must be an XEP-0082 DateTime");
+    (f.var == "start" ? in.start : in.end) = t;
+  } else if (f.var == "with") {
+    std::optional<std::string> v = one();
+    in.with = v ? xmpp::Jid::parse(*v) : std::nullopt;
+    if (!in.with) return xmpp::StanzaError::jid_malformed("with must be a JID");
+  } else if (f.var == "after-id" || f.var == "before-id") {
+    std::optional<std::string> v = one();
+    if (!v || v->empty()) return xmpp::StanzaError::bad_request(f.var + " must be an id");
+    (f.var == "after-id" ? in.after_id : in.before_id) = v;
+  } else if (f.var == "ids") {
+    in.ids = f.values;
+  } else {
+    return xmpp::StanzaError::feature_not_implemented("Unknown field " + f.var);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::variant<ArchiveQueryIn, xmpp::StanzaError> decode_archive_query(const xml::Element& query) {
+  ArchiveQueryIn in;
+  in.query_id = std::string(query.attr_or("queryid"));
+  if (const xml::Element* x = query.child("x", ns::kData)) {
+    auto fields = decode_form_fields(*x);
+    if (auto* e = std::get_if<xmpp::StanzaError>(&fields)) return *e;
+    const auto& list = std::get<std::vector<FormField>>(fields);
+    if (std::none_of(list.begin(), list.end(),
+                     [](const FormField& f) { return f.var == "FORM_TYPE"; })) {
+      return xmpp::StanzaError::bad_request("The form has no FORM_TYPE");
+    }
+    for (const FormField& f : list) {
+      if (auto refused = apply_archive_field(f, in)) return *refused;
+    }
+  }
+  if (const xml::Element* set = query.child("set", ns::kRsm)) {
+    if (set->child("index", ns::kRsm) != nullptr) {
+      return xmpp::StanzaError::feature_not_implemented("Pages are reached by id, not by index");
+    }
+    if (const xml::Element* max = set->child("max", ns::kRsm)) {
+      std::string text = max->text();
+      if (!parse_size(&text)) return xmpp::StanzaError::bad_request("max must be a number");
+    }
+  }
+  in.page = decode_page(query);
+  in.flip = query.child("flip-page", ns::kMam) != nullptr;
+  return in;
+}
+
+}  // namespace muc

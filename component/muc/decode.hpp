@@ -82,6 +82,12 @@ std::optional<OccupantIqAnswerIn> decode_occupant_iq_answer(const xml::Element& 
 // fields are nullopt, a malformed <max/> is ignored.
 PageRequest decode_page(const xml::Element& query);
 
+// An XEP-0313 archive query (<query xmlns='urn:xmpp:mam:2'/> of an iq set). The form's
+// FORM_TYPE must be urn:xmpp:mam:2 (4.1) and start/end XEP-0082 dates (modify/bad-request);
+// `with` a JID (modify/jid-malformed); a field this service does not know, or an RSM
+// <index/> (XEP-0059 2.6: pages out of order), is cancel/feature-not-implemented (4.1.5).
+std::variant<ArchiveQueryIn, xmpp::StanzaError> decode_archive_query(const xml::Element& query);
+
 // modify/policy-violation when `text` (what is named `what`) is over `max` bytes (0: no
 // bound): the answer to any text a user would make the room repeat past ServiceLimits.
 std::optional<xmpp::StanzaError> check_size(std::string_view what, std::string_view text,

@@ -61,6 +61,16 @@ const std::vector<ProtocolSupport>& supported_protocols() {
        "room's and the user's bare JIDs under a per-service secret kept in the database; a "
        "sender's own is removed",
        {}},
+      {"XEP-0313",
+       "Message Archive Management",
+       "0.8.0",
+       "on the room's JID, with `urn:xmpp:mam:2#extended` (before-id, after-id, ids, flipped "
+       "pages, metadata), while `muc#roomconfig_enablearchiving` is on (the default, "
+       "`archiving_default`): queries by time and by sender (occupant JID; real JID for those "
+       "who may see it), RSM pages of at most `archive_page_max`, ids are the stanza-ids; read "
+       "by occupants, members and, in public rooms without a password, anyone not banned",
+       {}},
+      {"XEP-0297", "Stanza Forwarding", "1.0", "archive results (XEP-0313)", {}},
       {"XEP-0203", "Delayed Delivery", "2.0", "history messages carry <delay/>", {}},
       {"XEP-0249", "Direct MUC Invitations", "1.2", "passed through as ordinary messages", {}},
   };

@@ -12,6 +12,9 @@
 
 namespace muc {
 
+// XEP-0082 DateTime for <delay stamp/>, in history and in archive results.
+std::string delay_stamp(Clock::time_point t);
+
 class History {
  public:
   struct Entry {

@@ -131,6 +131,17 @@ std::optional<StanzaError> check_affiliation_list(const Party& actor, Affiliatio
   return StanzaError::bad_request("There is no list of users without affiliation");
 }
 
+std::optional<StanzaError> check_archive_read(const Party& reader, const RoomConfig& config) {
+  if (reader.affiliation == Affiliation::outcast) {
+    return StanzaError::forbidden("You are banned from this room");
+  }
+  if (reader.affiliation >= Affiliation::member) return std::nullopt;
+  if (config.members_only) return StanzaError::forbidden("This room's archive is for its members");
+  if (reader.role != Role::none) return std::nullopt;
+  if (config.public_room && !config.password_protected) return std::nullopt;
+  return StanzaError::forbidden("Only the room's occupants may read its archive");
+}
+
 std::optional<StanzaError> check_owner_action(Affiliation actor) {
   if (actor == Affiliation::owner) return std::nullopt;
   return StanzaError::forbidden("Only owners may configure or destroy the room");

@@ -78,6 +78,13 @@ bool invitation_grants_membership(Affiliation inviter, Affiliation invitee,
 // only where x-muc#roomconfig_allowregister says so, and never into a members-only room.
 std::optional<xmpp::StanzaError> check_registration(Affiliation who, const RoomConfig& config);
 
+// XEP-0313 6.1.2 (MUC archives): may this user read the room's archive? The XEP asks for the
+// right to enter at the time of the query, and lets a service restrict open rooms further.
+// Our rule: outcasts never; in a members-only room, members, admins and owners; in an open
+// room, its occupants, its members, admins and owners, and anyone else only when the room
+// is public and has no password (what a stranger could read by entering it anyway).
+std::optional<xmpp::StanzaError> check_archive_read(const Party& reader, const RoomConfig& config);
+
 // XEP-0045 7.2.3-7.2.4 and muc#roomconfig_whois: does this occupant see real JIDs?
 bool sees_real_jids(const Party& viewer, const RoomConfig& config);
 

@@ -165,6 +165,20 @@ struct PageRequest {
   std::optional<std::string> before;  // the page before it; empty: the last page
 };
 
+// XEP-0313 4: an iq set of <query xmlns='urn:xmpp:mam:2'/> to the room: which messages of
+// its archive to send, as decoded; the room turns it into an ArchiveQuery (store.hpp).
+struct ArchiveQueryIn {
+  std::string query_id;  // echoed in every <result/> (4.1.4)
+  std::optional<Clock::time_point> start;
+  std::optional<Clock::time_point> end;
+  std::optional<xmpp::Jid> with;         // an occupant JID of the room, or a real JID (4.1.1)
+  std::optional<std::string> after_id;   // form field after-id (4.1.3)
+  std::optional<std::string> before_id;  // form field before-id
+  std::vector<std::string> ids;          // form field ids
+  PageRequest page;                      // RSM (4.3): after, before (empty: the last page), max
+  bool flip = false;                     // <flip-page/> (4.3.5): newest of the page first
+};
+
 // An error bounced back for a stanza we sent to an occupant (XEP-0045 18.1 "ghosts").
 struct BounceIn {
   xmpp::Jid from;

@@ -12,6 +12,7 @@
 
 #include "muc/admin_change.hpp"
 #include "muc/affiliation.hpp"
+#include "muc/archive.hpp"
 #include "muc/change.hpp"
 #include "muc/effects.hpp"
 #include "muc/history.hpp"
@@ -55,6 +56,9 @@ class Room {
   void use_limits(const ServiceLimits& limits) { limits_ = &limits; }
   // The service's XEP-0421 secret (borrowed likewise); without one no occupant-id is sent.
   void use_occupant_id_secret(const std::string& secret) { occupant_id_secret_ = &secret; }
+  // Whether the service has an archive (a database) to keep this room's messages in;
+  // without one, a configuration that turns archiving on is not acceptable.
+  void use_archive(bool available) { archive_available_ = available; }
   const xmpp::Jid& jid() const { return jid_; }
   const RoomConfig& config() const { return config_; }
   bool locked() const { return locked_; }
@@ -66,7 +70,10 @@ class Room {
   // A temporary room with nobody in it, or a destroyed one, is dropped by the service.
   bool finished() const { return destroyed_ || (occupants_.empty() && !config_.persistent); }
   // Kept in the database: persistent rooms, and rooms whose conversations are logged.
-  bool stored() const { return config_.persistent || config_.enable_logging; }
+  bool stored() const { return config_.persistent || config_.recorded(); }
+  // Has rows in the database: stored, and past its initial configuration (a new room is
+  // locked, and written, with its owner, only once configured: XEP-0045 10.1).
+  bool has_rows() const { return stored() && !locked_; }
   // A new room still locked after ServiceLimits::locked_room_timeout is destroyed, as when
   // its initial configuration is cancelled (10.1.3); its occupants get the 10.9 presence,
   // whose reason says why. Never stored, so nothing is committed.
@@ -101,6 +108,11 @@ class Room {
   std::vector<xmpp::Jid> sessions() const;
 
   IqAnswer on_disco_info(const xmpp::Jid& from) const;
+  // XEP-0313 (room_archive.cpp): what an archive query of `from` may read, or why not.
+  std::variant<ArchiveRead, xmpp::StanzaError> decide_archive_query(const xmpp::Jid& from,
+                                                                    const ArchiveQueryIn& in) const;
+  // XEP-0313 5 and 4.1.5: metadata and the query form; the same readers as the archive.
+  std::optional<xmpp::StanzaError> check_archive_access(const xmpp::Jid& from) const;
   IqAnswer on_owner_get(const xmpp::Jid& from) const;
   std::variant<OwnerChange, xmpp::StanzaError> decide_owner_set(const xmpp::Jid& from,
                                                                 const OwnerSetIn& request) const;
@@ -276,6 +288,7 @@ class Room {
                                            .presence_burst = 0};
   const ServiceLimits* limits_ = &kNoLimits;
   const std::string* occupant_id_secret_ = nullptr;
+  bool archive_available_ = false;
   RoomConfig config_;
   bool locked_ = true;
   bool destroyed_ = false;
@@ -320,6 +333,7 @@ class Room {
   std::string subject_;
   std::string subject_nick_;        // who set it; empty = the room itself
   Clock::time_point subject_at_{};  // when it was set
+  std::string subject_by_;          // the setter's real bare JID (its occupant-id); may be empty
   std::string creator_;             // bare JID
   // Held presence changes by when they go out, and the nick they were held for. An entry
   // whose occupant left or was renamed, or whose time is not its Occupant::held_until, is

@@ -38,7 +38,12 @@ struct RoomConfig {
   RoleSet get_member_list{true, true, false};
   std::uint32_t history_length = 20;  // messages kept for new occupants
   bool enable_logging = false;
-  bool allow_register = false;  // may users without affiliation register (and become members)?
+  bool enable_archiving = true;  // XEP-0313: kept in the room's archive
+  bool allow_register = false;   // may users without affiliation register (and become members)?
+
+  // The room's messages are written to the database: logged (public logs) or archived
+  // (XEP-0313), or both.
+  bool recorded() const { return enable_logging || enable_archiving; }
 
   bool operator==(const RoomConfig&) const = default;
 };

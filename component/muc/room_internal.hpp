@@ -10,9 +10,6 @@
 
 namespace muc {
 
-// XEP-0082 DateTime for <delay stamp/>.
-std::string delay_stamp(Clock::time_point t);
-
 // XEP-0045 8.2 / 9.1: who did it and why, carried in the <item/> of a changed occupant.
 struct ItemDetail {
   std::string actor_nick;  // empty: no <actor/>

@@ -49,8 +49,8 @@ std::optional<StanzaError> Room::on_groupchat(const GroupchatIn& m, Clock::time_
   send_to_all(broadcast, fx);
 
   if (!m.body) return std::nullopt;
-  if (config_.enable_logging && stored()) {
-    // Logged: the broadcast waits for the archive commit (README "Durability").
+  if (config_.recorded() && has_rows()) {
+    // Logged or archived: the broadcast waits for the commit (README "Durability").
     fx.archive.push_back(ArchiveMessage{jid_str_, o->nick, o->bare.bare_str(), m.id, m.stanza_id,
                                         *m.body, xml::render_without_to(*broadcast), now});
   }
@@ -88,6 +88,7 @@ void Room::apply_subject(const SubjectChange& change, Effects& fx) {
   subject_ = change.text;
   subject_nick_ = change.nick;
   subject_at_ = change.at;
+  subject_by_ = change.actor.bare_str();
   send_to_all(subject_message(change.id), fx);
 }
 
@@ -115,6 +116,12 @@ std::shared_ptr<const xml::Prepared> Room::subject_message(std::string_view id,
   m.set_attr("type", "groupchat");
   if (!id.empty()) m.set_attr("id", std::string(id));
   m.add_text_child("subject", std::string(ns::kComponent), subject_);
+  // XEP-0421 3.2: a subject an occupant set carries the setter's occupant id, as its
+  // messages do, also when it is replayed on entering.
+  if (!subject_nick_.empty() && !subject_by_.empty() && occupant_id_secret_ != nullptr) {
+    m.add("occupant-id", std::string(ns::kOccupantId))
+        .set_attr("id", occupant_id(*occupant_id_secret_, jid_str_, subject_by_));
+  }
   if (with_delay && !subject_.empty()) {
     m.add("delay", std::string(ns::kDelay))
         .set_attr("from", jid_str_)

@@ -55,6 +55,10 @@ std::variant<OwnerChange, StanzaError> Room::decide_owner_set(const xmpp::Jid& f
   auto next = apply_config_form(config_, request.fields);
   if (auto* refused = std::get_if<StanzaError>(&next)) return *refused;
   change.config = std::get<RoomConfig>(std::move(next));
+  if (change.config.enable_archiving && !archive_available_) {
+    // 10.1.3: a configuration the service cannot honour (nothing to keep the archive in).
+    return StanzaError::not_acceptable("This service keeps no archive");
+  }
   change.codes = config_change_codes(config_, change.config);
   if (auto e = decide_owner_lists(request.fields, change)) return *e;
   return change;

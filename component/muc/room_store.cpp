@@ -44,6 +44,7 @@ Room::Room(xmpp::Jid room_jid, const RoomSnapshot& snapshot,
       subject_(snapshot.subject),
       subject_nick_(snapshot.subject_nick),
       subject_at_(snapshot.subject_at),
+      subject_by_(snapshot.subject_by),
       creator_(snapshot.creator) {
   for (const auto& [jid, a] : snapshot.affiliations) affiliations_[jid] = a.affiliation;
   xml::NamespaceContext scope;
@@ -85,7 +86,7 @@ std::vector<StoreOp> Room::snapshot_ops(StoreTime now) const {
     ops.push_back(RegisterNick{jid_str_, jid, nick, now});
   }
   if (!subject_.empty()) {
-    ops.push_back(SetSubject{jid_str_, subject_, subject_nick_, {}, subject_at_});
+    ops.push_back(SetSubject{jid_str_, subject_, subject_nick_, subject_by_, subject_at_});
   }
   return ops;
 }
@@ -96,16 +97,16 @@ std::vector<StoreOp> Room::store_ops(const Change& change, StoreTime now) const 
     std::string actor = owner->actor.bare_str();
     switch (owner->kind) {
       case OwnerChange::Kind::configure: {
-        bool will_be_stored = owner->config.persistent || owner->config.enable_logging;
-        if (!stored() && !will_be_stored) return ops;
-        if (stored() && !will_be_stored) {
-          // No longer persistent nor logged: the room lives on in memory only, so its row
+        bool will_be_stored = owner->config.persistent || owner->config.recorded();
+        if (!has_rows() && !will_be_stored) return ops;
+        if (has_rows() && !will_be_stored) {
+          // No longer persistent nor recorded: the room lives on in memory only, so its row
           // is retired now; a later load must not bring back this state (its trail stays).
           ops.push_back(DestroyRoom{jid_str_, "no longer persistent", {}, actor, now});
           ops.push_back(Audit{jid_str_, actor, "config", {}, "stored", "temporary", {}, now});
           return ops;
         }
-        if (!stored()) ops = snapshot_ops(now);  // the room's first rows
+        if (!has_rows()) ops = snapshot_ops(now);  // the room's first rows
         ops.push_back(SaveRoom{jid_str_, creator_, owner->config, now});
         affiliation_ops(owner->affiliations, jid_str_, now, ops);
         std::string codes;
@@ -114,7 +115,7 @@ std::vector<StoreOp> Room::store_ops(const Change& change, StoreTime now) const 
         return ops;
       }
       case OwnerChange::Kind::destroy:
-        if (!stored()) return ops;
+        if (!has_rows()) return ops;
         ops.push_back(DestroyRoom{jid_str_, owner->destroy.reason, owner->destroy.alternate, actor,
                                   now, true});
         ops.push_back(Audit{jid_str_,
@@ -130,7 +131,7 @@ std::vector<StoreOp> Room::store_ops(const Change& change, StoreTime now) const 
         return ops;  // only a locked (never stored) room is affected
     }
   }
-  if (!stored()) return ops;
+  if (!has_rows()) return ops;
   std::visit(
       Overloaded{[&](const AdminChange& c) {
                    affiliation_ops(c, jid_str_, now, ops);

@@ -315,6 +315,7 @@ void Service::handle_presence(Slot& slot, const xml::Element& s, const Jid& from
     }
     RoomConfig defaults;
     defaults.history_length = config_.history_default;
+    defaults.enable_archiving = store_ != nullptr && config_.archiving_default;
     slot.room = std::make_unique<Room>(to.bare(), defaults, from, config_.service_admins);
     bind(*slot.room);
     room = slot.room.get();

@@ -33,6 +33,7 @@ struct ServiceConfig {
   std::string domain = "conference.localhost";
   std::string name = "Chatrooms";
   std::uint32_t history_default = 20;
+  bool archiving_default = true;  // muc#roomconfig_enablearchiving of new rooms (with a store)
   std::vector<std::string> service_admins;  // bare JIDs, owners of every room
   CreationPolicy creation = CreationPolicy::anyone;
   std::vector<std::string> creation_domains;  // with CreationPolicy::domains
@@ -136,6 +137,10 @@ class Service {
   xml::Element room_items(const std::vector<RoomListing>& stored, const PageRequest& page) const;
   IqAnswer room_iq(Slot& slot, const xml::Element& iq, const xml::Element& payload,
                    const xmpp::Jid& from, Clock::time_point now, Effects& fx);
+  // XEP-0313 on the room's JID (service_archive.cpp): the query form, the metadata, and
+  // queries, answered once the store has read the page.
+  IqAnswer archive_iq(const Room& room, const xml::Element& iq, const xml::Element& payload,
+                      const xmpp::Jid& from);
   bool may_create(const xmpp::Jid& who) const;
   // ServiceLimits max_rooms and rooms_per_user_per_hour; counts the creation when allowed.
   std::optional<xmpp::StanzaError> creation_quota(const xmpp::Jid& who, Clock::time_point now);

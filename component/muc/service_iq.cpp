@@ -239,6 +239,7 @@ IqAnswer Service::room_iq(Slot& slot, const xml::Element& iq, const xml::Element
     if (auto* malformed = std::get_if<StanzaError>(&request)) return *malformed;
     return submitted(room.decide_register(from, std::get<RegisterSetIn>(request)));
   }
+  if (payload.ns() == ns::kMam) return archive_iq(room, iq, payload, from);
   if (payload.is("ping", ns::kPing) && type == "get") return std::optional<xml::Element>();
   return StanzaError::service_unavailable();
 }

@@ -44,6 +44,11 @@ struct ServiceLimits {
   // with XEP-0059 (ejabberd's max_rooms_discoitems). One answer must stay well below the
   // server's stanza limit (Prosody closes a component stream over 512 KB).
   std::size_t disco_items_max = 100;
+  // Archived messages in one XEP-0313 page, whatever the client's <max/> (4.3.1 lets a
+  // server limit pages); a query without <max/> gets min(50, this). ejabberd's anchor: 50
+  // by default, 250 at most. A page goes out in one loop turn, so it stays well below the
+  // link's high-water mark even with large messages.
+  std::size_t archive_page_max = 250;
   // Nicks reserved in one room (XEP-0045 7.10; one per bare JID, so also the users who may
   // register there): where registration is open, any JID of any server can take one.
   // More get wait/resource-constraint; changing or releasing one's own is always allowed.

@@ -246,6 +246,7 @@ void Service::on_loaded(const std::string& local, const Jid& room_jid,
 void Service::bind(Room& room) const {
   room.use_limits(config_.limits);
   room.use_occupant_id_secret(config_.occupant_id_secret);
+  room.use_archive(store_ != nullptr);
 }
 
 void Service::remember_absent(const std::string& local) {
@@ -329,7 +330,7 @@ void Service::drain(const std::string& local, Effects& fx) {
 
 void Service::retire_if_finished(const std::string& local, Slot& slot) {
   if (!slot.room || !slot.room->finished()) return;
-  if (store_ != nullptr && slot.room->stored() && !slot.room->destroyed()) {
+  if (store_ != nullptr && slot.room->has_rows() && !slot.room->destroyed()) {
     // A logged temporary room ends with its last occupant: its row is marked destroyed so
     // the name is free (its archive stays for the operators).
     std::string jid = slot.room->jid().str();

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -111,6 +112,7 @@ struct RoomSnapshot {
   std::map<std::string, std::string> registered_nicks;    // bare JID -> nick
   std::string subject;
   std::string subject_nick;
+  std::string subject_by;              // the setter's real bare JID (may be empty)
   StoreTime subject_at{};              // when it was set (the epoch when there is none)
   std::vector<StoredMessage> history;  // newest config.history_length messages, oldest first
 };
@@ -119,6 +121,48 @@ struct RoomSnapshot {
 struct RoomListing {
   std::string room;  // room JID
   std::string name;  // muc#roomconfig_roomname, may be empty
+};
+
+// XEP-0313 4: one page of a room's archive, in the order the room sent them (each message's
+// row number, not its time: several share a second). A message's archive id is its
+// stanza-id (XEP-0359); messages archived before stanza-ids existed have none and are not
+// served. Every filter given must hold.
+struct ArchiveQuery {
+  std::string room;                      // room JID: the archive of its live row
+  std::optional<StoreTime> start;        // sent at or after
+  std::optional<StoreTime> end;          // sent at or before
+  std::vector<std::string> after;        // archived after each of these ids (exclusive)
+  std::vector<std::string> before;       // archived before each of these ids (exclusive)
+  std::vector<std::string> ids;          // one of these ids (empty: any)
+  std::optional<std::string> with_nick;  // sent under this nick
+  std::optional<std::string> with_jid;   // sent by this real bare JID
+  bool from_end = false;  // the page nearest the newest match (RSM <before/>), else the oldest
+  std::size_t max = 50;   // messages in the page; 0: none (with count, only the count)
+  bool count = false;     // also count every match (RSM <count/>)
+};
+
+struct ArchivedMessage {
+  std::string stanza_id;
+  std::string nick;        // the sender's nick
+  std::string sender_jid;  // the sender's real bare JID
+  std::string stanza_xml;  // as archived: the broadcast, without `to`
+  StoreTime at;
+};
+
+struct ArchivePage {
+  std::vector<ArchivedMessage> messages;  // oldest first, whichever end the page is at
+  // No match lies beyond the page in its direction (after it, or before it when from_end).
+  bool complete = false;
+  std::optional<std::uint64_t> count;  // when asked
+  // An id of after, before or ids is not in this room's archive: XEP-0313 4.1.3 and 4.3.2
+  // answer item-not-found, so nothing else is read.
+  bool unknown_id = false;
+};
+
+// XEP-0313 5: the oldest and newest archived message (both empty: an empty archive).
+struct ArchiveEnds {
+  std::optional<ArchivedMessage> first;
+  std::optional<ArchivedMessage> last;
 };
 
 class Store {
@@ -133,11 +177,17 @@ class Store {
 
   // Public, persistent, live rooms, by JID (at most kMaxListed).
   using ListDone = std::function<void(std::vector<RoomListing> rooms, bool ok)>;
+  // A room without a live row has an empty archive (ok=true, no messages, complete).
+  using ArchiveDone = std::function<void(ArchivePage page, bool ok)>;
+  using ArchiveEndsDone = std::function<void(ArchiveEnds ends, bool ok)>;
   static constexpr std::size_t kMaxListed = 10000;
 
   virtual void commit(const std::string& room, std::vector<StoreOp> ops, CommitDone done) = 0;
   virtual void load(const std::string& room, LoadDone done) = 0;
   virtual void list_public(ListDone done) = 0;
+  // Reads see every commit submitted before them (the store runs jobs in order).
+  virtual void query_archive(ArchiveQuery query, ArchiveDone done) = 0;
+  virtual void archive_ends(const std::string& room, ArchiveEndsDone done) = 0;
 };
 
 }  // namespace muc

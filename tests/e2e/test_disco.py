@@ -36,6 +36,8 @@ async def test_room_disco_info_lists_the_features_the_room_serves(muc):
     # XEP-0045 6.4: the protocols the room answers (registration 7.10, voice requests 7.13,
     # XEP-0199 ping, XEP-0410 self-ping) and the muc_* features of its configuration, which clients read to
     # decide what to offer.
+    # With a database, the room keeps an archive (XEP-0313) by default.
+    archive = ["urn:xmpp:mam:2", "urn:xmpp:mam:2#extended"] if muc.env.use_db else []
     room, (alice,) = await muc.occupied_room("alice")
     reply = await alice.disco_info(room)
     assert reply.type == "result", reply
@@ -46,7 +48,7 @@ async def test_room_disco_info_lists_the_features_the_room_serves(muc):
                         "http://jabber.org/protocol/muc#self-ping-optimization", "urn:xmpp:sid:0",
                         "muc_temporary", "muc_public",
                         "muc_open", "muc_unmoderated", "muc_unsecured",
-                        "muc_semianonymous", "urn:xmpp:occupant-id:0"], reply
+                        "muc_semianonymous", *archive, "urn:xmpp:occupant-id:0"], reply
 
 
 async def test_room_disco_info_carries_the_roominfo_form_for_anyone(muc):

@@ -3,7 +3,7 @@ XEP-0045 9.1 banning, RFC 6120 8.3.3.18 resource-constraint, error type wait).
 
 A change to a stored room is answered only after COMMIT: with the database down the owner's
 ban is refused with <error type='wait'><resource-constraint/></error> and nothing changes
-(the user stays, and can still talk in a room without logging). Once PostgreSQL is back on
+(the user stays, and can still talk in a room that neither logs nor archives). Once PostgreSQL is back on
 the same port, the store reconnects by itself (capped backoff, up to ~5 s) and the same ban
 succeeds, and it survives a component restart."""
 import asyncio
@@ -32,9 +32,10 @@ async def test_ban_refused_while_db_down_then_applied_after_reconnect_and_kept(m
     env = muc.env
     alice, bob, carol = await muc.clients("alice", "bob", "carol")
     room = muc.room("dbdown")
-    # Persistent, not logged: groupchat messages do not touch the database.
+    # Persistent, neither logged nor archived: groupchat messages do not touch the database.
     await create_room(alice, f"{room}/Alice", {"muc#roomconfig_persistentroom": "1",
-                                               "muc#roomconfig_enablelogging": "0"})
+                                               "muc#roomconfig_enablelogging": "0",
+                                               "muc#roomconfig_enablearchiving": "0"})
     await join(bob, f"{room}/Bob")
     await join(carol, f"{room}/Carol")
     for c in (alice, bob, carol):

@@ -32,6 +32,13 @@ class FakeStore : public muc::Store {
   }
   void load(const std::string&, LoadDone done) override { loads_.push_back(std::move(done)); }
   void list_public(ListDone done) override { lists_.push_back(std::move(done)); }
+  // Archive reads answer at once: an empty archive, or a failure every fifth time.
+  void query_archive(muc::ArchiveQuery, ArchiveDone done) override {
+    muc::ArchivePage page;
+    page.complete = true;
+    done(std::move(page), ++n_ % 5 != 0);
+  }
+  void archive_ends(const std::string&, ArchiveEndsDone done) override { done({}, true); }
   void settle() {
     while (!commits_.empty() || !loads_.empty() || !lists_.empty()) {
       if (!loads_.empty()) {

@@ -18,6 +18,7 @@ OptionDescriptor members_only();           // members_only.cpp
 OptionDescriptor moderated();              // moderated.cpp
 std::vector<OptionDescriptor> password();  // password.cpp: passwordprotectedroom, roomsecret
 OptionDescriptor max_users();              // max_users.cpp
+OptionDescriptor enable_archiving();       // enable_archiving.cpp
 OptionDescriptor whois();                  // whois.cpp
 OptionDescriptor presence_broadcast();     // presence_broadcast.cpp
 OptionDescriptor get_member_list();        // get_member_list.cpp

@@ -30,6 +30,7 @@ std::vector<OptionDescriptor> build() {
   o.push_back(options::get_member_list());
   o.push_back(options::history_length());
   o.push_back(options::enable_logging());
+  o.push_back(options::enable_archiving());
   o.push_back(options::allow_register());
   return o;
 }

@@ -19,9 +19,17 @@ bool contains(const std::vector<std::string>& out, const std::string& needle) {
   return false;
 }
 
+// Rooms here keep no archive, so that persistence alone decides what is stored; archiving
+// has its own tests (archive_service_test.cpp).
+muc::ServiceConfig without_archive() {
+  muc::ServiceConfig c;
+  c.archiving_default = false;
+  return c;
+}
+
 class Durability : public ::testing::Test {
  protected:
-  Durability() : h({}, &store) {}
+  Durability() : h(without_archive(), &store) {}
 
   // A persistent room owned by alice with bob inside; every load and commit finished.
   void SetUp() override {

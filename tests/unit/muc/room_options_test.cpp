@@ -38,6 +38,7 @@ RoomConfig unusual() {
   c.get_member_list = {false, false, false};
   c.history_length = 7;
   c.enable_logging = true;
+  c.enable_archiving = false;
   c.allow_register = true;
   return c;
 }
@@ -108,15 +109,21 @@ TEST(RoomOptions, PrivacyChangesHaveTheirOwnCodes) {
   EXPECT_EQ(config_change_codes(RoomConfig{}, after), (std::vector<int>{104, 170, 172}));
 }
 
+TEST(RoomOptions, TurningArchivingOffIsAnnouncedAsAnyChangeNotAsLogging) {
+  RoomConfig after;
+  after.enable_archiving = false;
+  EXPECT_EQ(config_change_codes(RoomConfig{}, after), (std::vector<int>{104}));
+}
+
 TEST(RoomOptions, NoChangeAnnouncesNothing) {
   EXPECT_TRUE(config_change_codes(unusual(), unusual()).empty());
 }
 
 TEST(RoomOptions, FeaturesDescribeTheRoom) {
-  EXPECT_EQ(
-      room_features(RoomConfig{}),
-      (std::vector<std::string_view>{"muc_temporary", "muc_public", "muc_open", "muc_unmoderated",
-                                     "muc_unsecured", "muc_semianonymous"}));
+  EXPECT_EQ(room_features(RoomConfig{}),
+            (std::vector<std::string_view>{"muc_temporary", "muc_public", "muc_open",
+                                           "muc_unmoderated", "muc_unsecured", "muc_semianonymous",
+                                           "urn:xmpp:mam:2", "urn:xmpp:mam:2#extended"}));
   EXPECT_EQ(room_features(unusual()),
             (std::vector<std::string_view>{"muc_persistent", "muc_hidden", "muc_membersonly",
                                            "muc_moderated", "muc_passwordprotected",

@@ -101,6 +101,8 @@ void ServiceHarness::settle() {
         if (!store_->commits.empty()) store_->finish_commit(true);
         if (!store_->loads.empty()) store_->finish_load(std::nullopt);
         if (!store_->lists.empty()) store_->finish_list({});
+        if (!store_->archive_queries.empty()) store_->finish_archive({});
+        if (!store_->ends.empty()) store_->finish_ends({});
       }
     }
     advance(std::chrono::hours(24));  // longer than any relay may wait
@@ -128,6 +130,18 @@ std::vector<std::string> ServiceHarness::take_emitted() {
   std::vector<std::string> out;
   out.swap(emitted_);
   return out;
+}
+
+void FakeStore::finish_archive(muc::ArchivePage page, bool ok) {
+  ArchiveRead r = std::move(archive_queries.front());
+  archive_queries.pop_front();
+  r.done(std::move(page), ok);
+}
+
+void FakeStore::finish_ends(muc::ArchiveEnds found, bool ok) {
+  EndsRead r = std::move(ends.front());
+  ends.pop_front();
+  r.done(std::move(found), ok);
 }
 
 void FakeStore::finish_commit(bool ok) {

@@ -77,15 +77,36 @@ class FakeStore : public muc::Store {
     loads.push_back({room, std::move(done)});
   }
   void list_public(ListDone done) override { lists.push_back(std::move(done)); }
+  void query_archive(muc::ArchiveQuery query, ArchiveDone done) override {
+    archive_queries.push_back({std::move(query), std::move(done)});
+  }
+  void archive_ends(const std::string& room, ArchiveEndsDone done) override {
+    ends.push_back({room, std::move(done)});
+  }
   // Completes the oldest pending commit / load / listing.
   void finish_commit(bool ok);
   void finish_load(std::optional<muc::RoomSnapshot> found, bool ok = true);
   void finish_list(std::vector<muc::RoomListing> rooms, bool ok = true);
-  bool idle() const { return commits.empty() && loads.empty() && lists.empty(); }
+  void finish_archive(muc::ArchivePage page, bool ok = true);
+  void finish_ends(muc::ArchiveEnds found, bool ok = true);
+  bool idle() const {
+    return commits.empty() && loads.empty() && lists.empty() && archive_queries.empty() &&
+           ends.empty();
+  }
 
   std::deque<Commit> commits;
   std::deque<Load> loads;
   std::deque<ListDone> lists;
+  struct ArchiveRead {
+    muc::ArchiveQuery query;
+    ArchiveDone done;
+  };
+  std::deque<ArchiveRead> archive_queries;
+  struct EndsRead {
+    std::string room;
+    ArchiveEndsDone done;
+  };
+  std::deque<EndsRead> ends;
 };
 
 // Every copy an Outbound stands for, rendered as text.
