@@ -20,21 +20,28 @@ void where(ArchiveSql& s, Condition condition, std::string value) {
   s.text += " AND " + condition(static_cast<int>(s.params.size()));
 }
 
+// The room as a range of one value, never `room_id = $1`. Against an equality PostgreSQL
+// drops room_id from the ORDER BY and may walk the primary key backwards filtering rooms,
+// which for a quiet room in a busy table reads every newer row (99 ms against 0.06 ms for
+// a room of 20,000 behind 1,000,000 others); as a range, only the archive index gives the
+// order, and the page is one range scan of it.
+constexpr std::string_view kThisRoom = "room_id >= $1 AND room_id <= $1 AND stanza_id IS NOT NULL";
+
 // The conditions every read of the query shares; `bounded` adds its after/before bounds.
 ArchiveSql filtered(std::string_view columns, const muc::ArchiveQuery& q, const ArchiveBounds& b,
                     bool bounded) {
   ArchiveSql s;
   s.params.push_back(std::to_string(b.room_id));
-  s.text =
-      fmt::format("SELECT {} FROM messages WHERE room_id = $1 AND stanza_id IS NOT NULL", columns);
-  if (bounded && b.after) {
-    where(
-        s, [](int n) { return "id > " + param(n) + "::bigint"; }, std::to_string(*b.after));
-  }
-  if (bounded && b.before) {
-    where(
-        s, [](int n) { return "id < " + param(n) + "::bigint"; }, std::to_string(*b.before));
-  }
+  s.text = fmt::format("SELECT {} FROM messages WHERE {}", columns, kThisRoom);
+  // Bounds on the row number as bounds on the archive index's key, so that neither the
+  // primary key nor a time index can serve them.
+  const auto id_above = [](int n) { return "(room_id, id) > ($1, " + param(n) + "::bigint)"; };
+  const auto id_below = [](int n) { return "(room_id, id) < ($1, " + param(n) + "::bigint)"; };
+  if (bounded && b.after) where(s, id_above, std::to_string(*b.after));
+  if (bounded && b.before) where(s, id_below, std::to_string(*b.before));
+  // The time range as the rows it spans (resolve_archive_bounds), then exactly.
+  if (b.first) where(s, id_above, std::to_string(*b.first - 1));
+  if (b.last) where(s, id_below, std::to_string(*b.last + 1));
   if (q.start) {
     where(
         s, [](int n) { return "sent_at >= " + timestamp_param(n); },
@@ -72,6 +79,24 @@ std::optional<std::vector<std::int64_t>> rows_of(pqxx::transaction_base& t, std:
   return rows;
 }
 
+// ArchiveBounds::first and last for the query's start and end.
+void span_time_range(pqxx::transaction_base& t, const muc::ArchiveQuery& q, ArchiveBounds& b) {
+  const auto row = [&](const char* statement, muc::StoreTime at) -> std::optional<std::int64_t> {
+    auto r = t.exec_prepared(statement, b.room_id, to_micros(at));
+    if (r.empty()) return std::nullopt;
+    return r[0][0].as<std::int64_t>();
+  };
+  if (q.start) {
+    b.first = row("archive_from_time", *q.start);
+    if (!b.first) b.empty = true;
+  }
+  if (q.end) {
+    b.last = row("archive_to_time", *q.end);
+    if (!b.last) b.empty = true;
+  }
+  if (b.first && b.last && *b.first > *b.last) b.empty = true;
+}
+
 muc::ArchivedMessage message_of(const pqxx::row& row) {
   muc::ArchivedMessage m;
   m.stanza_id = row[0].as<std::string>();
@@ -92,12 +117,19 @@ void prepare_archive(pqxx::connection_base& c) {
   c.prepare("archive_room", "SELECT id FROM rooms WHERE jid = $1 AND destroyed_at IS NULL");
   // By the unique index messages_by_stanza_id (room_id, stanza_id).
   c.prepare("archive_row", "SELECT id FROM messages WHERE room_id = $1 AND stanza_id = $2");
-  c.prepare("archive_first", fmt::format("SELECT {} FROM messages WHERE room_id = $1 AND "
-                                         "stanza_id IS NOT NULL ORDER BY id ASC LIMIT 1",
-                                         kColumns));
-  c.prepare("archive_last", fmt::format("SELECT {} FROM messages WHERE room_id = $1 AND "
-                                        "stanza_id IS NOT NULL ORDER BY id DESC LIMIT 1",
-                                        kColumns));
+  c.prepare("archive_first", fmt::format("SELECT {} FROM messages WHERE {} "
+                                         "ORDER BY room_id, id LIMIT 1",
+                                         kColumns, kThisRoom));
+  c.prepare("archive_last", fmt::format("SELECT {} FROM messages WHERE {} "
+                                        "ORDER BY room_id DESC, id DESC LIMIT 1",
+                                        kColumns, kThisRoom));
+  // The first and last row of a time range, by messages_by_room_time (room_id, sent_at, id).
+  c.prepare("archive_from_time", fmt::format("SELECT id FROM messages WHERE {} AND sent_at >= {} "
+                                             "ORDER BY room_id, sent_at, id LIMIT 1",
+                                             kThisRoom, timestamp_param(2)));
+  c.prepare("archive_to_time", fmt::format("SELECT id FROM messages WHERE {} AND sent_at <= {} "
+                                           "ORDER BY room_id DESC, sent_at DESC, id DESC LIMIT 1",
+                                           kThisRoom, timestamp_param(2)));
 }
 
 std::optional<ArchiveBounds> resolve_archive_bounds(pqxx::transaction_base& t,
@@ -117,12 +149,14 @@ std::optional<ArchiveBounds> resolve_archive_bounds(pqxx::transaction_base& t,
   if (!after->empty()) b.after = *std::max_element(after->begin(), after->end());
   if (!before->empty()) b.before = *std::min_element(before->begin(), before->end());
   b.only = std::move(*only);
+  span_time_range(t, q, b);
   return b;
 }
 
 ArchiveSql archive_page_sql(const muc::ArchiveQuery& q, const ArchiveBounds& b) {
   ArchiveSql s = filtered(kColumns, q, b, true);
-  s.text += fmt::format(" ORDER BY id {} LIMIT {}", q.from_end ? "DESC" : "ASC", q.max + 1);
+  const char* order = q.from_end ? "DESC" : "ASC";
+  s.text += fmt::format(" ORDER BY room_id {0}, id {0} LIMIT {1}", order, q.max + 1);
   return s;
 }
 
@@ -145,6 +179,11 @@ muc::ArchivePage read_archive_page(pqxx::transaction_base& t, const muc::Archive
   }
   if (unknown_id) {
     page.unknown_id = true;
+    return page;
+  }
+  if (b->empty) {
+    page.complete = true;
+    if (q.count) page.count = 0;
     return page;
   }
   if (q.count) page.count = run(t, archive_count_sql(q, *b))[0][0].as<std::uint64_t>();

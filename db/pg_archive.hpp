@@ -20,6 +20,11 @@ struct ArchiveBounds {
   std::optional<std::int64_t> after;   // the greatest of the `after` ids' rows
   std::optional<std::int64_t> before;  // the least of the `before` ids' rows
   std::vector<std::int64_t> only;      // the `ids` rows (empty: any)
+  // The rows the time range spans: the first message sent at or after `start`, the last
+  // sent at or before `end`. The page is then a range of the archive index, not of time.
+  std::optional<std::int64_t> first;
+  std::optional<std::int64_t> last;
+  bool empty = false;  // no message was sent within the time range
 };
 
 // nullopt when the room has no live row; `unknown_id` set when an id is not in its archive.
