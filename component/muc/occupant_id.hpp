@@ -16,6 +16,12 @@ namespace muc {
 // it. An empty secret gives an empty id: no occupant-id is sent.
 std::string occupant_id(std::string_view secret, std::string_view room, std::string_view bare);
 
+// XEP-0421 4 and 6: the service and its rooms advertise urn:xmpp:occupant-id:0 exactly
+// when they give occupant ids, which is whenever the service has its secret.
+inline bool gives_occupant_ids(std::string_view secret) {
+  return !secret.empty();
+}
+
 // 32 random bytes from OpenSSL's generator, hex-encoded: a new secret.
 std::string new_occupant_id_secret();
 

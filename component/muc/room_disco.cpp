@@ -1,5 +1,6 @@
 // Room disco#info (XEP-0045 6.4) with the muc#roominfo extended form.
 #include "muc/features.hpp"
+#include "muc/occupant_id.hpp"
 #include "muc/room.hpp"
 #include "muc/room_options.hpp"
 #include "xmpp/namespaces.hpp"
@@ -18,9 +19,9 @@ IqAnswer Room::on_disco_info(const xmpp::Jid&) const {
   };
   for (std::string_view f : room_protocol_features()) feature(f);
   for (std::string_view f : room_features(config_)) feature(f);
-  // XEP-0421 6: advertised when the service gives occupant ids (it always does once the
-  // application has given it its secret).
-  if (occupant_id_secret_ != nullptr && !occupant_id_secret_->empty()) feature(ns::kOccupantId);
+  if (occupant_id_secret_ != nullptr && gives_occupant_ids(*occupant_id_secret_)) {
+    feature(ns::kOccupantId);
+  }
 
   xml::Element& x = q.add("x", data_ns);
   x.set_attr("type", "result");

@@ -4,6 +4,7 @@
 #include "base/log.hpp"
 #include "muc/decode.hpp"
 #include "muc/features.hpp"
+#include "muc/occupant_id.hpp"
 #include "muc/privileges.hpp"
 #include "muc/service.hpp"
 #include "xmpp/namespaces.hpp"
@@ -125,7 +126,7 @@ IqAnswer Service::service_iq(const xml::Element& iq, const xml::Element& payload
       q.add("feature", info).set_attr("var", std::string(f));
     }
     // XEP-0421 4: occupant ids are on in every room, so the service says so too.
-    if (!config_.occupant_id_secret.empty()) {
+    if (gives_occupant_ids(config_.occupant_id_secret)) {
       q.add("feature", info).set_attr("var", std::string(ns::kOccupantId));
     }
     return std::optional<xml::Element>(std::move(q));
