@@ -216,6 +216,21 @@ def storm_report(by_tag, errors):
     return out
 
 
+def archive_report(by_tag, errors):
+    """One XEP-0313 page of 50 (muc-bench-archive): median [min..max] ms per case."""
+    rs = by_tag.get("archive", [])
+    if not rs:
+        if errors.get("archive"):
+            print("\n== archive reads: failed (%s)" % errors["archive"][0])
+        return None
+    r = rs[0]
+    print("\n== archive reads: one page of 50 from a room of %s archived messages, %s in the table"
+          " (%s reads each)" % (fmt(r["room_rows"]), fmt(r["rows"]), r["repeat"]))
+    for c in r["cases"]:
+        print("   %-30s %8.3f ms  [%.3f..%.3f]" % (c["case"], c["median_ms"], c["min_ms"], c["max_ms"]))
+    return r
+
+
 def main():
     raw, out = sys.argv[1], sys.argv[2]
     meta = json.loads(os.environ.get("BENCH_META", "{}"))
@@ -365,6 +380,9 @@ def main():
 
     # 4. join storms
     report["storm"] = storm_report(by_tag, errors)
+
+    # 5. archive reads
+    report["archive"] = archive_report(by_tag, errors)
 
     for tag, errs in errors.items():
         if tag != "persist":
