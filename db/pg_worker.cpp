@@ -73,10 +73,8 @@ void PgWorker::run() {
       run_load(*jobs.front());
     } else if (jobs.front()->kind == Job::Kind::list) {
       run_list(*jobs.front());
-    } else if (jobs.front()->kind == Job::Kind::archive) {
+    } else if (jobs.front()->kind == Job::Kind::archive || jobs.front()->kind == Job::Kind::ends) {
       run_archive(*jobs.front());
-    } else if (jobs.front()->kind == Job::Kind::ends) {
-      run_ends(*jobs.front());
     } else {
       run_commits(jobs);
     }
@@ -258,25 +256,25 @@ void PgWorker::run_list(Job& job) {
   if (!job.ok) job.listing.clear();
 }
 
+// A page (Kind::archive) or the archive's ends (Kind::ends), each in one snapshot: the ids
+// a query's bounds name and the page they bound are read together.
 void PgWorker::run_archive(Job& job) {
-  Outcome outcome = attempt("archive query in " + job.room, true, [&](pqxx::connection& conn) {
-    // One snapshot: the ids the bounds name and the page they bound are read together.
+  const bool page = job.kind == Job::Kind::archive;
+  const std::string what = (page ? "archive query in " : "archive metadata of ") + job.room;
+  Outcome outcome = attempt(what, true, [&](pqxx::connection& conn) {
     pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> t(conn);
-    job.page = sql::read_archive_page(t, job.archive_query);
+    if (page) {
+      job.page = sql::read_archive_page(t, job.archive_query);
+    } else {
+      job.ends = sql::read_archive_ends(t, job.room);
+    }
     t.commit();
   });
   job.ok = outcome == Outcome::ok;
-  if (!job.ok) job.page = {};
-}
-
-void PgWorker::run_ends(Job& job) {
-  Outcome outcome = attempt("archive metadata of " + job.room, true, [&](pqxx::connection& conn) {
-    pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> t(conn);
-    job.ends = sql::read_archive_ends(t, job.room);
-    t.commit();
-  });
-  job.ok = outcome == Outcome::ok;
-  if (!job.ok) job.ends = {};
+  if (!job.ok) {
+    job.page = {};
+    job.ends = {};
+  }
 }
 
 }  // namespace db

@@ -57,8 +57,7 @@ class PgWorker {
   void run_commits(std::vector<JobPtr>& jobs);
   void run_load(Job& job);
   void run_list(Job& job);
-  void run_archive(Job& job);
-  void run_ends(Job& job);
+  void run_archive(Job& job);  // Kind::archive and Kind::ends
 
   std::string uri_;
   PgStoreOptions options_;

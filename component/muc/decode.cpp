@@ -394,9 +394,6 @@ std::string error_condition(const xml::Element& stanza) {
   return err->elements().front()->name();
 }
 
-}  // namespace muc
-
-namespace muc {
 namespace {
 
 // XEP-0313 4.1: the form's fields into `in`; an error for a field that cannot be honoured.
