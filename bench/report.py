@@ -217,17 +217,28 @@ def storm_report(by_tag, errors):
 
 
 def archive_report(by_tag, errors):
-    """One XEP-0313 page of 50 (muc-bench-archive): median [min..max] ms per case."""
+    """5. Archive reads (muc-bench-archive; one run): median [min..max] ms per case, then the plans."""
     rs = by_tag.get("archive", [])
     if not rs:
         if errors.get("archive"):
-            print("\n== archive reads: failed (%s)" % errors["archive"][0])
+            print("\n5. Archive reads (XEP-0313, PostgreSQL): failed (%s)" % errors["archive"][0])
         return None
     r = rs[0]
-    print("\n== archive reads: one page of 50 from a room of %s archived messages, %s in the table"
-          " (%s reads each)" % (fmt(r["room_rows"]), fmt(r["rows"]), r["repeat"]))
+    rows = [[c["case"], c["messages"], "%.3f [%.3f..%.3f]" % (c["median_ms"], c["min_ms"], c["max_ms"])]
+            for c in r["cases"]]
+    table("5. Archive reads (XEP-0313; PostgreSQL 15 on loopback, fsync off): {:,} messages in {} rooms,"
+          " {:,} of them in the room read, interleaved in time".format(r["rows"], r["rooms"], r["room_rows"]),
+          ["page of the room read", "messages", "ms median [min..max] of %d reads" % r["cases"][0]["repeat"]],
+          rows)
+    print("   each read: read_archive_page in its own repeatable-read read-only transaction, as the"
+          " store's worker runs it (BEGIN to COMMIT, round trips included); setup %.1f s (%s)"
+          % (r["setup_s"], "migrations, seeding, VACUUM ANALYZE" if r["seeded"] else "already seeded"))
     for c in r["cases"]:
-        print("   %-30s %8.3f ms  [%.3f..%.3f]" % (c["case"], c["median_ms"], c["min_ms"], c["max_ms"]))
+        print("\n   plan of the %s: EXPLAIN (ANALYZE, BUFFERS) of its page SQL, %s"
+              % (c["case"], ", ".join("$%d = %s" % (i + 1, p) for i, p in enumerate(c["params"]))))
+        print("     " + c["sql"])
+        for line in c["plan"]:
+            print("     " + line)
     return r
 
 
@@ -385,7 +396,7 @@ def main():
     report["archive"] = archive_report(by_tag, errors)
 
     for tag, errs in errors.items():
-        if tag != "persist":
+        if tag not in ("persist", "archive"):
             print("   (%s: %d failed run(s))" % (tag, len(errs)))
 
     with open(out, "w") as f:
