@@ -19,7 +19,7 @@
 namespace db {
 
 struct Job {
-  enum class Kind { commit, load, list, archive, ends };
+  enum class Kind { commit, load, list, archive, ends, retract };
   Kind kind = Kind::commit;
   std::string room;
   std::vector<muc::StoreOp> ops;  // commit only
@@ -29,6 +29,8 @@ struct Job {
   muc::ArchiveQuery archive_query;  // archive only
   muc::Store::ArchiveDone archive_done;
   muc::Store::ArchiveEndsDone ends_done;
+  std::optional<muc::RetractMessage> retract_op;  // retract only
+  muc::Store::RetractDone retract_done;
   // Results, set by the worker.
   bool ok = false;
   std::optional<muc::RoomSnapshot> snapshot;
@@ -36,6 +38,7 @@ struct Job {
   std::vector<muc::RoomListing> listing;
   muc::ArchivePage page;
   muc::ArchiveEnds ends;
+  muc::RetractResult retract_result;
 };
 
 using JobPtr = std::unique_ptr<Job>;

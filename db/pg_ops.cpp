@@ -141,6 +141,7 @@ void prepare(pqxx::connection_base& conn) {
   prepare_ops(conn);
   prepare_load(conn);
   prepare_archive(conn);
+  prepare_retract(conn);
 }
 
 void apply(pqxx::transaction_base& t, const muc::StoreOp& op) {

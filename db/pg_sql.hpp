@@ -25,6 +25,7 @@ class OpError : public std::runtime_error {
 void prepare(pqxx::connection_base& conn);
 void prepare_load(pqxx::connection_base& conn);
 void prepare_archive(pqxx::connection_base& conn);
+void prepare_retract(pqxx::connection_base& conn);
 
 // Runs one operation inside `t`. Throws OpError or a pqxx error.
 void apply(pqxx::transaction_base& t, const muc::StoreOp& op);
@@ -40,6 +41,10 @@ std::vector<muc::RoomListing> list_public_rooms(pqxx::transaction_base& t);
 // XEP-0313 reads of a room's archive (pg_archive.cpp; its statements in pg_archive.hpp).
 muc::ArchivePage read_archive_page(pqxx::transaction_base& t, const muc::ArchiveQuery& query);
 muc::ArchiveEnds read_archive_ends(pqxx::transaction_base& t, const std::string& room);
+
+// XEP-0424/0425: replaces the message with its tombstone, archives the retraction and audits
+// it (pg_retract.cpp). Throws OpError or a pqxx error.
+muc::RetractResult retract_message(pqxx::transaction_base& t, const muc::RetractMessage& op);
 
 // Times travel as microseconds since the Unix epoch, which timestamptz holds exactly.
 std::int64_t to_micros(muc::StoreTime t);

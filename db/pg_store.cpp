@@ -34,6 +34,8 @@ struct PgStore::Impl {
       if (job.archive_done) job.archive_done(std::move(job.page), job.ok);
     } else if (job.kind == Job::Kind::ends) {
       if (job.ends_done) job.ends_done(std::move(job.ends), job.ok);
+    } else if (job.kind == Job::Kind::retract) {
+      if (job.retract_done) job.retract_done(std::move(job.retract_result), job.ok);
     } else if (job.load_done) {
       job.load_done(std::move(job.snapshot), job.ok, std::move(job.tombstone));
     }
@@ -47,6 +49,7 @@ struct PgStore::Impl {
       job->listing.clear();
       job->page = {};
       job->ends = {};
+      job->retract_result = {};
       complete(*job);
     }
   }
@@ -110,6 +113,15 @@ void PgStore::archive_ends(const std::string& room, ArchiveEndsDone done) {
   job->kind = Job::Kind::ends;
   job->room = room;
   job->ends_done = std::move(done);
+  impl_->submit(std::move(job));
+}
+
+void PgStore::retract(muc::RetractMessage op, RetractDone done) {
+  auto job = std::make_unique<Job>();
+  job->kind = Job::Kind::retract;
+  job->room = op.room;
+  job->retract_op = std::move(op);
+  job->retract_done = std::move(done);
   impl_->submit(std::move(job));
 }
 

@@ -62,6 +62,7 @@ class PgStore : public muc::Store {
   void list_public(ListDone done) override;
   void query_archive(muc::ArchiveQuery query, ArchiveDone done) override;
   void archive_ends(const std::string& room, ArchiveEndsDone done) override;
+  void retract(muc::RetractMessage op, RetractDone done) override;
 
   // On the loop thread, before the loop ends: lets the worker finish the jobs already
   // queued (failing them without retrying if the database is down), joins it, delivers

@@ -75,6 +75,8 @@ void PgWorker::run() {
       run_list(*jobs.front());
     } else if (jobs.front()->kind == Job::Kind::archive || jobs.front()->kind == Job::Kind::ends) {
       run_archive(*jobs.front());
+    } else if (jobs.front()->kind == Job::Kind::retract) {
+      run_retract(*jobs.front());
     } else {
       run_commits(jobs);
     }
@@ -275,6 +277,24 @@ void PgWorker::run_archive(Job& job) {
     job.page = {};
     job.ends = {};
   }
+}
+
+// A retraction decides as it writes (its outcome depends on the row it finds), so it is a
+// commit of its own, with the same care for a COMMIT in doubt as any other.
+void PgWorker::run_retract(Job& job) {
+  std::optional<std::int64_t> xid;
+  Outcome outcome = attempt(
+      "retraction in room " + job.room, true,
+      [&](pqxx::connection& conn) {
+        counters_.transactions.fetch_add(1, std::memory_order_relaxed);
+        pqxx::work t(conn);
+        xid = transaction_id(t);
+        job.retract_result = sql::retract_message(t, *job.retract_op);
+        t.commit();
+      },
+      &xid);
+  job.ok = outcome == Outcome::ok;
+  if (!job.ok) job.retract_result = {};
 }
 
 }  // namespace db

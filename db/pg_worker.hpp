@@ -58,6 +58,7 @@ class PgWorker {
   void run_load(Job& job);
   void run_list(Job& job);
   void run_archive(Job& job);  // Kind::archive and Kind::ends
+  void run_retract(Job& job);
 
   std::string uri_;
   PgStoreOptions options_;

@@ -154,9 +154,30 @@ xml::Element message_body(const xml::Element& message, std::string_view room_jid
 GroupchatIn decode_groupchat(const xml::Element& message, const xmpp::Jid& from,
                              std::string_view room_jid) {
   // The stanza id is the service's to give (Service::handle_message), not the sender's.
-  GroupchatIn in{
-      from, message_body(message, room_jid), std::nullopt, std::string(message.attr_or("id")), {}};
+  GroupchatIn in{from,         message_body(message, room_jid),
+                 std::nullopt, std::string(message.attr_or("id")),
+                 {},           {}};
   if (const xml::Element* body = message.child("body", message.ns())) in.body = body->text();
+  // XEP-0424 4: <retract id/> names the message by the id the room gave it.
+  if (const xml::Element* retract = message.child("retract", ns::kMessageRetract)) {
+    in.retracts = std::string(retract->attr_or("id"));
+  }
+  return in;
+}
+
+std::variant<ModerateIn, xmpp::StanzaError> decode_moderate(const xml::Element& moderate,
+                                                            const ServiceLimits& limits) {
+  ModerateIn in{std::string(moderate.attr_or("id")), {}};
+  if (in.stanza_id.empty())
+    return xmpp::StanzaError::bad_request("<moderate/> must name a message id");
+  // XEP-0425 v0.3 defines one moderation, the retraction; others are for later versions.
+  if (moderate.child("retract", ns::kMessageRetract) == nullptr) {
+    return xmpp::StanzaError::feature_not_implemented("Only retraction is supported");
+  }
+  if (const xml::Element* reason = moderate.child("reason", ns::kMessageModerate)) {
+    in.reason = reason->text();
+    if (auto e = check_size("The reason", in.reason, limits.reason_max_bytes)) return *e;
+  }
   return in;
 }
 

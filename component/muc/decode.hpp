@@ -87,6 +87,9 @@ PageRequest decode_page(const xml::Element& query);
 // `with` a JID (modify/jid-malformed); a field this service does not know, or an RSM
 // <index/> (XEP-0059 2.6: pages out of order), is cancel/feature-not-implemented (4.1.5).
 std::variant<ArchiveQueryIn, xmpp::StanzaError> decode_archive_query(const xml::Element& query);
+// XEP-0425: <moderate xmlns='urn:xmpp:message-moderate:1' id/> of an iq set.
+std::variant<ModerateIn, xmpp::StanzaError> decode_moderate(const xml::Element& moderate,
+                                                            const ServiceLimits& limits);
 
 // modify/policy-violation when `text` (what is named `what`) is over `max` bytes (0: no
 // bound): the answer to any text a user would make the room repeat past ServiceLimits.

@@ -70,6 +70,20 @@ const std::vector<ProtocolSupport>& supported_protocols() {
        "who may see it), RSM pages of at most `archive_page_max`, ids are the stanza-ids; read "
        "by occupants, members and, in public rooms without a password, anyone not banned",
        {}},
+      {"XEP-0425",
+       "Moderated Message Retraction",
+       "0.3.0",
+       "a moderator retracts any archived message by its stanza-id, with a reason: the "
+       "retraction is broadcast from the room and archived, and the archive and the history "
+       "keep a tombstone (who, when, why; no body), also in `muc_messages` and `muc_audit`; "
+       "while the room keeps an archive",
+       {}},
+      {"XEP-0424",
+       "Message Retraction",
+       "0.4.2",
+       "an occupant retracts their own message (the author is checked in the archive, else "
+       "`auth/forbidden`), tombstoned the same way; `urn:xmpp:message-retract:1#tombstone`",
+       {}},
       {"XEP-0297", "Stanza Forwarding", "1.0", "archive results (XEP-0313)", {}},
       {"XEP-0203", "Delayed Delivery", "2.0", "history messages carry <delay/>", {}},
       {"XEP-0249", "Direct MUC Invitations", "1.2", "passed through as ordinary messages", {}},

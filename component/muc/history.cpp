@@ -17,6 +17,17 @@ void History::forget(const std::shared_ptr<const xml::Prepared>& stanza) {
   std::erase_if(entries_, [&](const Entry& e) { return e.stanza == stanza; });
 }
 
+void History::replace(const std::string& stanza_id, std::shared_ptr<const xml::Prepared> tombstone,
+                      std::size_t chars) {
+  if (stanza_id.empty()) return;
+  for (Entry& e : entries_) {
+    if (e.stanza_id != stanza_id) continue;
+    e.stanza = std::move(tombstone);
+    e.chars = chars;
+    return;
+  }
+}
+
 std::vector<const History::Entry*> History::select(const HistoryRequest& req, Clock::time_point now,
                                                    std::size_t max_bytes) const {
   std::vector<const Entry*> out;

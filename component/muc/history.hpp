@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <deque>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "muc/requests.hpp"
@@ -20,13 +21,18 @@ class History {
   struct Entry {
     Clock::time_point stamp;
     std::shared_ptr<const xml::Prepared> stanza;
-    std::size_t chars;  // size of the stanza as sent, for maxchars
+    std::size_t chars;      // size of the stanza as sent, for maxchars
+    std::string stanza_id;  // the room's XEP-0359 id of the message (empty: none)
   };
 
   void add(Entry e, std::size_t keep);
   void trim(std::size_t keep);
   // Removes the entry whose stanza this is (if still kept).
   void forget(const std::shared_ptr<const xml::Prepared>& stanza);
+  // XEP-0424 6: the message with this stanza-id, if still kept, gives way to its tombstone
+  // (the entry's place and time stay).
+  void replace(const std::string& stanza_id, std::shared_ptr<const xml::Prepared> tombstone,
+               std::size_t chars);
   // The newest entries that satisfy every limit in `req` (XEP-0045 7.2.15: the service
   // sends the least history that satisfies all of them, whole stanzas only), oldest first.
   // `max_bytes` (0: none) is the service's own bound on what one join replays.

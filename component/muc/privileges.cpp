@@ -159,6 +159,11 @@ std::optional<StanzaError> check_speak(const Party& actor) {
   return std::nullopt;
 }
 
+std::optional<StanzaError> check_moderate_message(const Party& actor) {
+  if (actor.role == Role::moderator) return std::nullopt;
+  return StanzaError::forbidden("Only moderators may retract other occupants' messages");
+}
+
 std::optional<StanzaError> check_subject(const Party& actor, const RoomConfig& config) {
   if (auto e = check_speak(actor)) return e;
   // 8.1: moderators, and participants where the room allows it.

@@ -85,6 +85,11 @@ std::optional<xmpp::StanzaError> check_registration(Affiliation who, const RoomC
 // is public and has no password (what a stranger could read by entering it anyway).
 std::optional<xmpp::StanzaError> check_archive_read(const Party& reader, const RoomConfig& config);
 
+// XEP-0425 (moderated retraction): retracting another occupant's message is a moderator's,
+// like kicking and silencing (XEP-0045 8). Retracting one's own message (XEP-0424) needs only
+// voice: it is a groupchat message (check_speak), whose author the store checks.
+std::optional<xmpp::StanzaError> check_moderate_message(const Party& actor);
+
 // XEP-0045 7.2.3-7.2.4 and muc#roomconfig_whois: does this occupant see real JIDs?
 bool sees_real_jids(const Party& viewer, const RoomConfig& config);
 

@@ -51,6 +51,15 @@ struct GroupchatIn {
   std::optional<std::string> body;  // <body/> text, when there is one (it is archived)
   std::string id;                   // the client's id, kept in the archive
   std::string stanza_id;            // XEP-0359: the room's id for it, given by the service
+  // XEP-0424: the stanza-id of the sender's own message this one retracts (<retract id/>).
+  std::optional<std::string> retracts;
+};
+
+// XEP-0425 v0.3: an iq set of <moderate id/> with <retract/> to the room: a moderator
+// retracts the message whose stanza-id this room gave as `stanza_id`.
+struct ModerateIn {
+  std::string stanza_id;
+  std::string reason;  // may be empty
 };
 
 // An iq get/set to room@service/nick (XEP-0045 7.5): relayed to the occupant with the room's

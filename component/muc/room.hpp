@@ -21,6 +21,7 @@
 #include "muc/owner_change.hpp"
 #include "muc/privileges.hpp"
 #include "muc/requests.hpp"
+#include "muc/retraction.hpp"
 #include "muc/room_config.hpp"
 #include "muc/service_limits.hpp"
 #include "muc/store.hpp"
@@ -101,6 +102,20 @@ class Room {
   std::optional<xmpp::StanzaError> on_groupchat(const GroupchatIn& m, Clock::time_point now,
                                                 Effects& fx);
   std::optional<xmpp::StanzaError> on_private_message(const PrivateMessageIn& m, Effects& fx);
+  // XEP-0424 and XEP-0425 (room_retraction.cpp). Retractions are kept as tombstones in the
+  // archive, so they are decided here only where the room keeps one (retracts_in_archive);
+  // elsewhere a self-retraction is a plain groupchat message and moderation is refused.
+  bool retracts_in_archive() const;
+  std::variant<Retraction, xmpp::StanzaError> decide_moderation(const xmpp::Jid& from,
+                                                                const ModerateIn& in,
+                                                                const std::string& stanza_id,
+                                                                Clock::time_point now) const;
+  std::variant<Retraction, xmpp::StanzaError> decide_self_retraction(const GroupchatIn& m,
+                                                                     Clock::time_point now);
+  // Once the store has answered: the retraction is broadcast and kept in the history, and
+  // the message it retracts gives way to its tombstone in the history too. The answer to
+  // the request, error or result, is the service's.
+  void apply_retraction(const Retraction& r, const RetractResult& result, Effects& fx);
   void on_bounce(const BounceIn& b, Effects& fx);
   // The service is shutting down: every session is told it left (110 + 332).
   void shut_down(Effects& fx) const;
@@ -250,6 +265,14 @@ class Room {
   std::shared_ptr<const xml::Prepared> subject_message(std::string_view id = {},
                                                        bool with_delay = false) const;
   static History::Entry history_entry(const xml::Element& with_delay, Clock::time_point at);
+  // A groupchat message as the room broadcasts it: from the sender's occupant JID, with the
+  // room's stanza-id and the sender's occupant-id.
+  xml::Element groupchat_broadcast(const Occupant& o, const GroupchatIn& m) const;
+  ArchiveMessage archive_row(const Occupant& o, const GroupchatIn& m,
+                             const xml::Prepared& broadcast, Clock::time_point now) const;
+  // Keeps a broadcast message in the history with its <delay/> (7.2.15); the entry, or null
+  // when the room keeps no history.
+  std::shared_ptr<const xml::Prepared> remember_message(xml::Element out, Clock::time_point at);
 
   Occupant* occupant_by_session(const xmpp::Jid& session);
   const Occupant* occupant_by_session(const xmpp::Jid& session) const;

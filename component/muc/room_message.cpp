@@ -35,8 +35,23 @@ std::optional<StanzaError> Room::on_groupchat(const GroupchatIn& m, Clock::time_
   if (auto refused = check_speak(party_of(m.from))) return refused;
   Occupant* o = occupant_by_session(m.from);
   if (auto refused = take_token(*o, now)) return refused;
+  xml::Element out = groupchat_broadcast(*o, m);
+  auto broadcast = xml::prepare(out);
+  send_to_all(broadcast, fx);
+
+  if (!m.body) return std::nullopt;
+  if (config_.recorded() && has_rows()) {
+    // Logged or archived: the broadcast waits for the commit (README "Durability").
+    fx.archive.push_back(archive_row(*o, m, *broadcast, now));
+  }
+  auto remembered = remember_message(std::move(out), now);
+  if (!fx.archive.empty()) fx.forget_on_failure = std::move(remembered);
+  return std::nullopt;
+}
+
+xml::Element Room::groupchat_broadcast(const Occupant& o, const GroupchatIn& m) const {
   xml::Element out = m.message;
-  out.set_attr("from", occupant_jid(o->nick));
+  out.set_attr("from", occupant_jid(o.nick));
   out.set_attr("type", "groupchat");
   // XEP-0359: the room's id, in every copy, the history and the archive. A stanza-id the
   // sender claimed in this room's or this service's name was removed when it was decoded.
@@ -44,25 +59,33 @@ std::optional<StanzaError> Room::on_groupchat(const GroupchatIn& m, Clock::time_
   out.add("stanza-id", std::string(ns::kStanzaId))
       .set_attr("id", m.stanza_id)
       .set_attr("by", jid_str_);
-  add_occupant_id(*o, out);
-  auto broadcast = xml::prepare(out);
-  send_to_all(broadcast, fx);
+  add_occupant_id(o, out);
+  return out;
+}
 
-  if (!m.body) return std::nullopt;
-  if (config_.recorded() && has_rows()) {
-    // Logged or archived: the broadcast waits for the commit (README "Durability").
-    fx.archive.push_back(ArchiveMessage{jid_str_, o->nick, o->bare.bare_str(), m.id, m.stanza_id,
-                                        *m.body, xml::render_without_to(*broadcast), now});
-  }
-  if (config_.history_length > 0) {
-    // 7.2.15: the stored copy keeps the original sender and says when it was sent.
-    xml::Element& delay = out.add("delay", std::string(ns::kDelay));
-    delay.set_attr("from", jid_str_).set_attr("stamp", delay_stamp(now));
-    History::Entry entry = history_entry(out, now);
-    if (!fx.archive.empty()) fx.forget_on_failure = entry.stanza;
-    remember(std::move(entry));
-  }
-  return std::nullopt;
+ArchiveMessage Room::archive_row(const Occupant& o, const GroupchatIn& m,
+                                 const xml::Prepared& broadcast, Clock::time_point now) const {
+  return ArchiveMessage{jid_str_,
+                        o.nick,
+                        o.bare.bare_str(),
+                        m.id,
+                        m.stanza_id,
+                        m.body.value_or(std::string()),
+                        xml::render_without_to(broadcast),
+                        now};
+}
+
+std::shared_ptr<const xml::Prepared> Room::remember_message(xml::Element out,
+                                                            Clock::time_point at) {
+  if (config_.history_length == 0) return nullptr;
+  // 7.2.15: the stored copy keeps the original sender and says when it was sent.
+  out.add("delay", std::string(ns::kDelay))
+      .set_attr("from", jid_str_)
+      .set_attr("stamp", delay_stamp(at));
+  History::Entry entry = history_entry(out, at);
+  auto stanza = entry.stanza;
+  remember(std::move(entry));
+  return stanza;
 }
 
 std::optional<StanzaError> Room::take_token(Occupant& o, Clock::time_point now) const {
@@ -95,7 +118,13 @@ void Room::apply_subject(const SubjectChange& change, Effects& fx) {
 History::Entry Room::history_entry(const xml::Element& with_delay, Clock::time_point at) {
   auto prepared = xml::prepare(with_delay);
   std::size_t chars = prepared->head.size() + prepared->tail.size();
-  return {at, std::move(prepared), chars};
+  // The room's XEP-0359 id is the last <stanza-id/>: it is added after whatever the sender
+  // sent (groupchat_broadcast), and one in the room's name was removed on decoding.
+  std::string stanza_id;
+  for (const xml::Element* c : with_delay.children("stanza-id", ns::kStanzaId)) {
+    stanza_id = std::string(c->attr_or("id"));
+  }
+  return {at, std::move(prepared), chars, std::move(stanza_id)};
 }
 
 void Room::forget(const std::shared_ptr<const xml::Prepared>& stanza) {

@@ -362,7 +362,16 @@ void Service::handle_message(Slot& slot, const xml::Element& s, const Jid& from,
     } else {
       GroupchatIn in = decode_groupchat(s, from, room->jid().str());
       in.stanza_id = config_.stanza_ids(now);
-      error = room->on_groupchat(in, now, fx);
+      if (in.retracts && room->retracts_in_archive()) {
+        auto decided = room->decide_self_retraction(in, now);
+        if (auto* e = std::get_if<StanzaError>(&decided)) {
+          error = *e;
+        } else {
+          submit_retraction(slot, std::get<Retraction>(std::move(decided)), s);
+        }
+      } else {
+        error = room->on_groupchat(in, now, fx);
+      }
     }
   } else if (type == "groupchat") {
     // XEP-0045 7.5: a private message must not be of type groupchat.

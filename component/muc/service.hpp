@@ -168,6 +168,12 @@ class Service {
               Effects& fx);
   void on_committed(const std::string& local, std::uint64_t barrier, bool ok, const Change& change,
                     const xml::Element& request);
+  // The room's later stanzas wait and its output is held from here (a barrier)...
+  std::uint64_t begin_commit(Slot& slot);
+  // ...until the commit's outcome is known: `done` takes the barrier's place, in order.
+  void finish_commit(const std::string& local, std::uint64_t barrier, Effects& done);
+  // XEP-0424/0425: the store retracts, then the room broadcasts (or `request` is refused).
+  void submit_retraction(Slot& slot, Retraction retraction, const xml::Element& request);
   void output(Slot& slot, Effects& room_fx, const xml::Element& request, Effects& fx);
   // A room's stanzas that need no commit: out now, or behind the output it holds.
   void pass(Slot& slot, std::vector<Outbound>& out, Effects& fx);

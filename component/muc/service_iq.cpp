@@ -241,6 +241,15 @@ IqAnswer Service::room_iq(Slot& slot, const xml::Element& iq, const xml::Element
     return submitted(room.decide_register(from, std::get<RegisterSetIn>(request)));
   }
   if (payload.ns() == ns::kMam) return archive_iq(room, iq, payload, from);
+  if (payload.is("moderate", ns::kMessageModerate) && type == "set") {
+    auto request = decode_moderate(payload, config_.limits);
+    if (auto* malformed = std::get_if<StanzaError>(&request)) return *malformed;
+    auto decided =
+        room.decide_moderation(from, std::get<ModerateIn>(request), config_.stanza_ids(now), now);
+    if (auto* refused = std::get_if<StanzaError>(&decided)) return *refused;
+    submit_retraction(slot, std::get<Retraction>(std::move(decided)), iq);
+    return Later{};
+  }
   if (payload.is("ping", ns::kPing) && type == "get") return std::optional<xml::Element>();
   return StanzaError::service_unavailable();
 }

@@ -2,6 +2,7 @@
 // and holding a room's output behind its commits so that clients see it in order and
 // only once it is durable (docs/architecture.md, Decide, then apply).
 #include <algorithm>
+#include <cassert>
 
 #include "base/log.hpp"
 #include "muc/service.hpp"
@@ -160,9 +161,7 @@ bool Service::submit(Slot& slot, Change change, const xml::Element& request, Clo
   }
   // A stored room's change: commit first, apply after; the room's other stanzas wait so
   // that every later decision sees the committed state.
-  slot.busy = true;
-  std::uint64_t barrier = next_barrier_++;
-  slot.held.push_back(Held{barrier, false, {}});
+  const std::uint64_t barrier = begin_commit(slot);
   std::string local = room.jid().local();
   auto shared_change = std::make_shared<Change>(std::move(change));
   auto shared_request = std::make_shared<xml::Element>(request);
@@ -188,22 +187,65 @@ void Service::on_committed(const std::string& local, std::uint64_t barrier, bool
                    request.name());
     answer(request, database_unavailable(), done);
   }
-  if (slot == nullptr) {
+  finish_commit(local, barrier, done);
+}
+
+void Service::finish_commit(const std::string& local, std::uint64_t barrier, Effects& done) {
+  auto it = slots_.find(local);
+  if (it == slots_.end()) {
     emit_(done);
     return;
   }
-  for (Held& h : slot->held) {
+  Slot& slot = it->second;
+  for (Held& h : slot.held) {
     if (h.barrier == barrier) {
       h.done = true;
       h.out = std::move(done.out);
     }
   }
-  slot->busy = false;
+  slot.busy = false;
   Effects out;
-  release(*slot, out);
+  release(slot, out);
   drain(local, out);
   drop_if_finished(local);
   emit_(out);
+}
+
+std::uint64_t Service::begin_commit(Slot& slot) {
+  slot.busy = true;
+  std::uint64_t barrier = next_barrier_++;
+  slot.held.push_back(Held{barrier, false, {}});
+  return barrier;
+}
+
+void Service::submit_retraction(Slot& slot, Retraction retraction, const xml::Element& request) {
+  // Like a change: the room's later stanzas wait, and nothing is said before the commit.
+  assert(store_ != nullptr);
+  const std::uint64_t barrier = begin_commit(slot);
+  std::string local = slot.room->jid().local();
+  auto r = std::make_shared<Retraction>(std::move(retraction));
+  auto shared_request = std::make_shared<xml::Element>(request);
+  store_->retract(r->op, [this, local, barrier, r, shared_request](const RetractResult& result,
+                                                                   bool ok) {
+    using Outcome = RetractResult::Outcome;
+    Effects done;
+    auto it = slots_.find(local);
+    Room* room = it == slots_.end() ? nullptr : it->second.room.get();
+    if (!ok) {
+      base::log_warn("retraction in room {} failed: database unavailable", local);
+      answer(*shared_request, database_unavailable(), done);
+    } else if (result.outcome == Outcome::not_author) {
+      // XEP-0424 5: only the author retracts their message without moderation.
+      answer(*shared_request, StanzaError::forbidden("You may only retract your own messages"),
+             done);
+    } else if (r->moderated && result.outcome == Outcome::not_found) {
+      answer(*shared_request, StanzaError::item_not_found("No such message in the archive"), done);
+    } else {
+      if (room != nullptr) room->apply_retraction(*r, result, done);
+      answer(*shared_request, std::optional<xml::Element>(), done);
+    }
+    finish_commit(local, barrier, done);
+  });
 }
 
 void Service::start_load(const std::string& local, const Jid& room_jid) {

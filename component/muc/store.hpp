@@ -159,6 +159,34 @@ struct ArchivePage {
   bool unknown_id = false;
 };
 
+// XEP-0424/0425: one archived message replaced by its tombstone, in one transaction with the
+// archiving of the retraction itself and the audit row (action "retract", target the
+// author's bare JID, new_value the retracted stanza-id). The store reads the message, checks
+// it, and builds the tombstone from it (retraction.hpp), since only the archive holds it.
+struct RetractMessage {
+  std::string room;
+  std::string stanza_id;      // the message retracted: the room's XEP-0359 id for it
+  std::string author;         // not empty: only if sent by this real bare JID (XEP-0424)
+  std::string actor;          // real bare JID of who retracted it
+  std::string reason;         // may be empty
+  std::string retracted_xml;  // the <retracted/> element the tombstone carries
+  ArchiveMessage retraction;  // the retraction as broadcast, archived with it
+  StoreTime at;
+};
+
+struct RetractResult {
+  enum class Outcome {
+    retracted,  // the tombstone replaced it (and the retraction is archived)
+    already,    // it was a tombstone already: nothing changed
+    not_found,  // no such message in the room's archive: nothing changed, unless `author`
+                // was given (a self-retraction is archived like any message then)
+    not_author  // `author` did not send it: nothing changed
+  };
+  Outcome outcome = Outcome::not_found;
+  std::string tombstone_xml;  // with retracted: the message as the archive now holds it
+  StoreTime sent_at{};        // with retracted: when the message was sent
+};
+
 // XEP-0313 5: the oldest and newest archived message (both empty: an empty archive).
 struct ArchiveEnds {
   std::optional<ArchivedMessage> first;
@@ -180,6 +208,7 @@ class Store {
   // A room without a live row has an empty archive (ok=true, no messages, complete).
   using ArchiveDone = std::function<void(ArchivePage page, bool ok)>;
   using ArchiveEndsDone = std::function<void(ArchiveEnds ends, bool ok)>;
+  using RetractDone = std::function<void(RetractResult result, bool ok)>;
   static constexpr std::size_t kMaxListed = 10000;
 
   virtual void commit(const std::string& room, std::vector<StoreOp> ops, CommitDone done) = 0;
@@ -188,6 +217,8 @@ class Store {
   // Reads see every commit submitted before them (the store runs jobs in order).
   virtual void query_archive(ArchiveQuery query, ArchiveDone done) = 0;
   virtual void archive_ends(const std::string& room, ArchiveEndsDone done) = 0;
+  // Applied in order with the room's commits (a message committed before is found).
+  virtual void retract(RetractMessage op, RetractDone done) = 0;
 };
 
 }  // namespace muc

@@ -36,8 +36,11 @@ async def test_room_disco_info_lists_the_features_the_room_serves(muc):
     # XEP-0045 6.4: the protocols the room answers (registration 7.10, voice requests 7.13,
     # XEP-0199 ping, XEP-0410 self-ping) and the muc_* features of its configuration, which clients read to
     # decide what to offer.
-    # With a database, the room keeps an archive (XEP-0313) by default.
-    archive = ["urn:xmpp:mam:2", "urn:xmpp:mam:2#extended"] if muc.env.use_db else []
+    # With a database, the room keeps an archive (XEP-0313) by default, and with it the
+    # tombstones of retracted messages (XEP-0424, XEP-0425).
+    archive = ["urn:xmpp:mam:2", "urn:xmpp:mam:2#extended", "urn:xmpp:message-moderate:1",
+               "urn:xmpp:message-retract:1", "urn:xmpp:message-retract:1#tombstone"
+               ] if muc.env.use_db else []
     room, (alice,) = await muc.occupied_room("alice")
     reply = await alice.disco_info(room)
     assert reply.type == "result", reply

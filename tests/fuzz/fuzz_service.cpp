@@ -39,8 +39,12 @@ class FakeStore : public muc::Store {
     done(std::move(page), ++n_ % 5 != 0);
   }
   void archive_ends(const std::string&, ArchiveEndsDone done) override { done({}, true); }
+  // Retractions find their message every other time, and fail like commits.
+  void retract(muc::RetractMessage, RetractDone done) override {
+    retractions_.push_back(std::move(done));
+  }
   void settle() {
-    while (!commits_.empty() || !loads_.empty() || !lists_.empty()) {
+    while (!commits_.empty() || !loads_.empty() || !lists_.empty() || !retractions_.empty()) {
       if (!loads_.empty()) {
         auto done = std::move(loads_.front());
         loads_.pop_front();
@@ -49,6 +53,15 @@ class FakeStore : public muc::Store {
         auto done = std::move(commits_.front());
         commits_.pop_front();
         done(++n_ % 5 != 0);
+      } else if (!retractions_.empty()) {
+        auto done = std::move(retractions_.front());
+        retractions_.pop_front();
+        muc::RetractResult r;
+        if (++n_ % 2 == 0) {
+          r.outcome = muc::RetractResult::Outcome::retracted;
+          r.tombstone_xml = "<message type='groupchat'/>";
+        }
+        done(std::move(r), n_ % 5 != 0);
       } else {
         auto done = std::move(lists_.front());
         lists_.pop_front();
@@ -61,6 +74,7 @@ class FakeStore : public muc::Store {
   std::deque<CommitDone> commits_;
   std::deque<LoadDone> loads_;
   std::deque<ListDone> lists_;
+  std::deque<RetractDone> retractions_;
   unsigned n_ = 0;
 };
 

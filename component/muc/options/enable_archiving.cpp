@@ -16,7 +16,10 @@ OptionDescriptor enable_archiving() {
   // XEP-0313 7: both features, on the archive's JID, exactly while it is kept.
   d.features = [](const RoomConfig& c) {
     if (!c.enable_archiving) return std::vector<std::string_view>{};
-    return std::vector<std::string_view>{ns::kMam, ns::kMamExtended};
+    // XEP-0425 2 and XEP-0424 2 and 6: retractions are kept (as tombstones) in the archive,
+    // so the room takes them exactly while it keeps one (Room::retracts_in_archive).
+    return std::vector<std::string_view>{ns::kMam, ns::kMamExtended, ns::kMessageModerate,
+                                         ns::kMessageRetract, ns::kMessageRetractTombstone};
   };
   return d;
 }

@@ -121,9 +121,11 @@ TEST(RoomOptions, NoChangeAnnouncesNothing) {
 
 TEST(RoomOptions, FeaturesDescribeTheRoom) {
   EXPECT_EQ(room_features(RoomConfig{}),
-            (std::vector<std::string_view>{"muc_temporary", "muc_public", "muc_open",
-                                           "muc_unmoderated", "muc_unsecured", "muc_semianonymous",
-                                           "urn:xmpp:mam:2", "urn:xmpp:mam:2#extended"}));
+            (std::vector<std::string_view>{
+                "muc_temporary", "muc_public", "muc_open", "muc_unmoderated", "muc_unsecured",
+                "muc_semianonymous", "urn:xmpp:mam:2", "urn:xmpp:mam:2#extended",
+                "urn:xmpp:message-moderate:1", "urn:xmpp:message-retract:1",
+                "urn:xmpp:message-retract:1#tombstone"}));
   EXPECT_EQ(room_features(unusual()),
             (std::vector<std::string_view>{"muc_persistent", "muc_hidden", "muc_membersonly",
                                            "muc_moderated", "muc_passwordprotected",

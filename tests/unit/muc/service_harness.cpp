@@ -103,6 +103,7 @@ void ServiceHarness::settle() {
         if (!store_->lists.empty()) store_->finish_list({});
         if (!store_->archive_queries.empty()) store_->finish_archive({});
         if (!store_->ends.empty()) store_->finish_ends({});
+        if (!store_->retractions.empty()) store_->finish_retract({});
       }
     }
     advance(std::chrono::hours(24));  // longer than any relay may wait
@@ -142,6 +143,12 @@ void FakeStore::finish_ends(muc::ArchiveEnds found, bool ok) {
   EndsRead r = std::move(ends.front());
   ends.pop_front();
   r.done(std::move(found), ok);
+}
+
+void FakeStore::finish_retract(muc::RetractResult result, bool ok) {
+  Retract r = std::move(retractions.front());
+  retractions.pop_front();
+  r.done(std::move(result), ok);
 }
 
 void FakeStore::finish_commit(bool ok) {

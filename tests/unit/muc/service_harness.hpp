@@ -33,6 +33,7 @@ class ServiceHarness {
   // Service::shut_down; returns what it sent.
   std::vector<std::string> shut_down();
   muc::Service& service() { return service_; }
+  muc::Clock::time_point now() const { return now_; }
   // What the service sent later, when store operations completed (then forgotten).
   std::vector<std::string> take_emitted();
   // Completes every store operation still pending (successfully; loads find no room) and
@@ -83,15 +84,19 @@ class FakeStore : public muc::Store {
   void archive_ends(const std::string& room, ArchiveEndsDone done) override {
     ends.push_back({room, std::move(done)});
   }
+  void retract(muc::RetractMessage op, RetractDone done) override {
+    retractions.push_back({std::move(op), std::move(done)});
+  }
   // Completes the oldest pending commit / load / listing.
   void finish_commit(bool ok);
   void finish_load(std::optional<muc::RoomSnapshot> found, bool ok = true);
   void finish_list(std::vector<muc::RoomListing> rooms, bool ok = true);
   void finish_archive(muc::ArchivePage page, bool ok = true);
   void finish_ends(muc::ArchiveEnds found, bool ok = true);
+  void finish_retract(muc::RetractResult result, bool ok = true);
   bool idle() const {
     return commits.empty() && loads.empty() && lists.empty() && archive_queries.empty() &&
-           ends.empty();
+           ends.empty() && retractions.empty();
   }
 
   std::deque<Commit> commits;
@@ -107,6 +112,11 @@ class FakeStore : public muc::Store {
     ArchiveEndsDone done;
   };
   std::deque<EndsRead> ends;
+  struct Retract {
+    muc::RetractMessage op;
+    RetractDone done;
+  };
+  std::deque<Retract> retractions;
 };
 
 // Every copy an Outbound stands for, rendered as text.
