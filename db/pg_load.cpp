@@ -3,6 +3,8 @@
 // other connections write.
 #include <fmt/format.h>
 
+#include <sstream>
+
 #include "db/pg_sql.hpp"
 
 namespace db::sql {
@@ -35,6 +37,9 @@ void prepare_load(pqxx::connection_base& c) {
       "load_subject",
       "SELECT text, nick, (extract(epoch FROM set_at) * 1000000)::bigint, set_by FROM subjects "
       "WHERE room_id = $1");
+  c.prepare("load_vcard",
+            "SELECT vcard_xml, array_to_string(avatar_hashes, ' ') FROM room_vcards "
+            "WHERE room_id = $1");
   // The newest $2 messages (index messages_by_room_time, read backwards), oldest first.
   c.prepare("load_history", R"(
     SELECT sender_nick, stanza_xml, (extract(epoch FROM sent_at) * 1000000)::bigint FROM (
@@ -79,6 +84,12 @@ std::optional<muc::RoomSnapshot> load_room(pqxx::transaction_base& t, const std:
     s.subject_nick = subject[0][1].as<std::string>("");
     s.subject_at = from_micros(subject[0][2].as<std::int64_t>());
     s.subject_by = subject[0][3].as<std::string>("");
+  }
+  auto vcard = t.exec_prepared("load_vcard", id);
+  if (!vcard.empty()) {
+    s.vcard_xml = vcard[0][0].as<std::string>();
+    std::istringstream hashes(vcard[0][1].as<std::string>());
+    for (std::string h; hashes >> h;) s.avatar_hashes.push_back(h);
   }
   if (s.config.history_length > 0) {
     auto history =

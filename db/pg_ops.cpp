@@ -21,6 +21,13 @@ std::optional<std::string> nullable(const std::string& s) {
   return s;
 }
 
+// A text[] literal of hex hashes (no element needs quoting).
+std::string text_array(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (const std::string& i : items) out += (out.size() > 1 ? "," : "") + i;
+  return out + "}";
+}
+
 void prepare_ops(pqxx::connection_base& c) {
   // Creates the row, or updates every configuration column of the live one. The creator
   // and created_at stay as first saved.
@@ -60,6 +67,16 @@ void prepare_ops(pqxx::connection_base& c) {
       sent_at, stanza_id)
     SELECT id, $2, $3, $4, $5, $6, {}, $8 FROM rooms WHERE jid = $1 AND destroyed_at IS NULL)",
                                            ts(7)));
+  c.prepare("set_vcard", fmt::format(R"(
+    INSERT INTO room_vcards (room_id, vcard_xml, avatar_hashes, set_by, set_at)
+    SELECT id, $2, $3::text[], $4, {} FROM rooms WHERE jid = $1 AND destroyed_at IS NULL
+    ON CONFLICT (room_id) DO UPDATE SET vcard_xml = EXCLUDED.vcard_xml,
+      avatar_hashes = EXCLUDED.avatar_hashes, set_by = EXCLUDED.set_by,
+      set_at = EXCLUDED.set_at)",
+                                     ts(5)));
+  c.prepare("delete_vcard", R"(
+    DELETE FROM room_vcards v USING rooms r
+    WHERE v.room_id = r.id AND r.jid = $1 AND r.destroyed_at IS NULL)");
   // The audit trail outlives rooms and covers rooms that never had a row: room_id is the
   // live room if there is one, else its latest life, else NULL.
   c.prepare("audit", fmt::format(R"(
@@ -126,6 +143,17 @@ struct Apply {
         t.exec_prepared("archive_message", op.room, op.nick, op.sender_jid, nullable(op.message_id),
                         op.body, op.stanza_xml, to_micros(op.at), op.stanza_id);
     expect_room(r, op.room, "ArchiveMessage");
+  }
+
+  void operator()(const muc::SetVcard& op) const {
+    // XEP-0486 4.2: an empty vCard clears the room's.
+    if (op.xml.empty()) {
+      t.exec_prepared("delete_vcard", op.room);
+      return;
+    }
+    auto r = t.exec_prepared("set_vcard", op.room, op.xml, text_array(op.hashes),
+                             nullable(op.actor), to_micros(op.at));
+    expect_room(r, op.room, "SetVcard");
   }
 
   void operator()(const muc::Audit& op) const {

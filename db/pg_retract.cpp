@@ -34,7 +34,10 @@ muc::RetractResult retract_message(pqxx::transaction_base& t, const muc::Retract
   } else if (!op.author.empty() && found[0][1].as<std::string>() != op.author) {
     return {Outcome::not_author, {}, {}};  // nothing is written
   } else if (found[0][3].as<bool>()) {
-    result.outcome = Outcome::already;
+    // With what it holds, so that a room that never heard of the first (its COMMIT was in
+    // doubt) puts the tombstone in its history now.
+    result = {Outcome::already, found[0][2].as<std::string>(),
+              from_micros(found[0][4].as<std::int64_t>())};
   } else {
     const auto row = found[0][0].as<std::int64_t>();
     auto tombstone = muc::tombstone_of(found[0][2].as<std::string>(), op.room, op.retracted_xml);

@@ -8,7 +8,8 @@ ALTER TABLE messages ADD COLUMN retracted_at timestamptz;
 ALTER TABLE messages ADD COLUMN retracted_by text;    -- real bare JID of who retracted it
 ALTER TABLE messages ADD COLUMN retract_reason text;  -- NULL: none given
 ALTER TABLE messages ADD CHECK (retracted_at IS NOT NULL OR
-                                (retracted_by IS NULL AND retract_reason IS NULL));
+                                (retracted_by IS NULL AND retract_reason IS NULL AND
+                                 body IS NOT NULL));
 
 -- muc_messages gains the columns at its end (views only ever grow, 0002_views.sql).
 CREATE OR REPLACE VIEW muc_messages AS

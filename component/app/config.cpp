@@ -171,6 +171,7 @@ constexpr CountKey kCountKeys[] = {
     {"max_loading", &muc::ServiceLimits::max_loading, 0},
     {"disco_items_max", &muc::ServiceLimits::disco_items_max, 1},
     {"archive_page_max", &muc::ServiceLimits::archive_page_max, 1},
+    {"avatar_max_bytes", &muc::ServiceLimits::avatar_max_bytes, 0},
     {"registrations_per_room", &muc::ServiceLimits::registrations_per_room, 0},
     {"pending_invitations", &muc::ServiceLimits::pending_invitations, 0},
 };
@@ -356,6 +357,7 @@ Config file (TOML), every key optional:
   max_loading = 100               # rooms loading from the database at once
   disco_items_max = 100           # rooms per disco#items answer; XEP-0059 pages the rest
   archive_page_max = 250          # messages per archive (XEP-0313) page; 50 unless asked
+  avatar_max_bytes = 131072       # a room's vCard with its avatar (XEP-0486), as serialised
   archiving_default = true        # new rooms keep an archive (muc#roomconfig_enablearchiving)
   registrations_per_room = 10000  # nicks reserved in one room (one per user)
   pending_invitations = 1000      # invitations a room keeps pending (for their declines)

@@ -8,6 +8,7 @@
 
 #include "muc/admin_change.hpp"
 #include "muc/owner_change.hpp"
+#include "muc/requests.hpp"
 
 namespace muc {
 
@@ -20,7 +21,13 @@ struct SubjectChange {
   std::chrono::system_clock::time_point at;  // when it was set
 };
 
-using Change =
-    std::variant<AdminChange, OwnerChange, RegistrationChange, InviteChange, SubjectChange>;
+// XEP-0486: an owner sets or clears the room's vCard.
+struct VcardChange {
+  xmpp::Jid actor;
+  VcardSetIn vcard;
+};
+
+using Change = std::variant<AdminChange, OwnerChange, RegistrationChange, InviteChange,
+                            SubjectChange, VcardChange>;
 
 }  // namespace muc

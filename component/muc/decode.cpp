@@ -1,10 +1,13 @@
 #include "muc/decode.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <ctime>
 #include <set>
 
+#include "muc/avatar.hpp"
 #include "muc/relay_id.hpp"
 #include "xml/writer.hpp"
 #include "xmpp/namespaces.hpp"
@@ -158,9 +161,35 @@ GroupchatIn decode_groupchat(const xml::Element& message, const xmpp::Jid& from,
                  std::nullopt, std::string(message.attr_or("id")),
                  {},           {}};
   if (const xml::Element* body = message.child("body", message.ns())) in.body = body->text();
-  // XEP-0424 4: <retract id/> names the message by the id the room gave it.
-  if (const xml::Element* retract = message.child("retract", ns::kMessageRetract)) {
-    in.retracts = std::string(retract->attr_or("id"));
+  // XEP-0424 4: <retract id/> names the message by the id the room gave it. Without an id
+  // it names none, and the message is an ordinary one.
+  if (xml::Element* retract = in.message.child("retract", ns::kMessageRetract)) {
+    // XEP-0425 6: only the room says a retraction was a moderator's.
+    std::erase_if(retract->nodes(),
+                  [](const xml::Element& c) { return c.is("moderated", ns::kMessageModerate); });
+    if (!retract->attr_or("id").empty()) in.retracts = std::string(retract->attr_or("id"));
+  }
+  return in;
+}
+
+std::variant<VcardSetIn, xmpp::StanzaError> decode_vcard_set(const xml::Element& vcard,
+                                                             const ServiceLimits& limits) {
+  VcardSetIn in;
+  if (vcard.elements().empty()) return in;  // XEP-0486 4.2: an empty vCard clears it
+  for (const xml::Element* photo : vcard.children("PHOTO", ns::kVcardTemp)) {
+    // XEP-0054 / XEP-0153: an avatar is an image of a media type, inline in base64 (an
+    // <EXTVAL/> would make every reader fetch a URL of the owner's choosing).
+    if (photo->child_text("TYPE", ns::kVcardTemp).empty()) {
+      return xmpp::StanzaError::bad_request("A <PHOTO/> needs a <TYPE/>");
+    }
+    auto hash = avatar_hash(photo->child_text("BINVAL", ns::kVcardTemp));
+    if (!hash) return xmpp::StanzaError::bad_request("A <PHOTO/> needs a <BINVAL/> in base64");
+    in.hashes.push_back(std::move(*hash));
+  }
+  in.xml = xml::to_string(vcard);
+  if (limits.avatar_max_bytes != 0 && in.xml.size() > limits.avatar_max_bytes) {
+    return xmpp::StanzaError::not_acceptable(
+        fmt::format("The room's vCard may be at most {} bytes", limits.avatar_max_bytes));
   }
   return in;
 }

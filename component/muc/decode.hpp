@@ -87,6 +87,10 @@ PageRequest decode_page(const xml::Element& query);
 // `with` a JID (modify/jid-malformed); a field this service does not know, or an RSM
 // <index/> (XEP-0059 2.6: pages out of order), is cancel/feature-not-implemented (4.1.5).
 std::variant<ArchiveQueryIn, xmpp::StanzaError> decode_archive_query(const xml::Element& query);
+// XEP-0486: the <vCard/> of an iq set to the room. Each <PHOTO/> needs a <TYPE/> and a
+// <BINVAL/> in base64 (modify/bad-request); over avatar_max_bytes is modify/not-acceptable.
+std::variant<VcardSetIn, xmpp::StanzaError> decode_vcard_set(const xml::Element& vcard,
+                                                             const ServiceLimits& limits);
 // XEP-0425: <moderate xmlns='urn:xmpp:message-moderate:1' id/> of an iq set.
 std::variant<ModerateIn, xmpp::StanzaError> decode_moderate(const xml::Element& moderate,
                                                             const ServiceLimits& limits);

@@ -84,6 +84,14 @@ const std::vector<ProtocolSupport>& supported_protocols() {
        "an occupant retracts their own message (the author is checked in the archive, else "
        "`auth/forbidden`), tombstoned the same way; `urn:xmpp:message-retract:1#tombstone`",
        {}},
+      {"XEP-0486",
+       "MUC Avatars",
+       "0.1.0",
+       "the room's vCard-temp on its JID, kept in PostgreSQL: owners set and clear it (at most "
+       "`avatar_max_bytes`), anyone who may see the room reads it, `muc#roominfo_avatarhash` "
+       "in disco#info, 104 to occupants when it changes",
+       {},
+       {ns::kVcardTemp}},
       {"XEP-0297", "Stanza Forwarding", "1.0", "archive results (XEP-0313)", {}},
       {"XEP-0203", "Delayed Delivery", "2.0", "history messages carry <delay/>", {}},
       {"XEP-0249", "Direct MUC Invitations", "1.2", "passed through as ordinary messages", {}},

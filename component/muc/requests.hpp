@@ -55,6 +55,13 @@ struct GroupchatIn {
   std::optional<std::string> retracts;
 };
 
+// XEP-0486 (XEP-0054 on the room's JID): an owner's iq set of <vCard xmlns='vcard-temp'/>,
+// as the room will serve it; an empty vCard clears the room's.
+struct VcardSetIn {
+  std::string xml;                  // the <vCard/> serialised; empty: none
+  std::vector<std::string> hashes;  // XEP-0153: SHA-1 (hex) of each <PHOTO/>'s image
+};
+
 // XEP-0425 v0.3: an iq set of <moderate id/> with <retract/> to the room: a moderator
 // retracts the message whose stanza-id this room gave as `stanza_id`.
 struct ModerateIn {

@@ -15,7 +15,12 @@ std::optional<std::string> tombstone_of(std::string_view archived_xml, std::stri
   auto* r = std::get_if<xml::Element>(&retracted);
   if (m == nullptr || r == nullptr) return std::nullopt;
   xml::Element out(m->name(), m->ns());
-  for (const xml::Attribute& a : m->attrs()) out.set_attr(a.name, a.value);
+  // Only the attributes that say what it was; any other could carry what it said.
+  for (const xml::Attribute& a : m->attrs()) {
+    if (a.name == "from" || a.name == "type" || a.name == "id" || a.name == "xml:lang") {
+      out.set_attr(a.name, a.value);
+    }
+  }
   for (const xml::Element& c : m->nodes()) {
     // What identifies the message and its author, so clients match the tombstone to what
     // they hold (XEP-0359 by the room, XEP-0421).

@@ -21,9 +21,9 @@ struct Retraction {
 };
 
 // XEP-0424 6 and XEP-0425 5: the archived message `archived_xml` (as the room broadcast it,
-// without `to`) as its tombstone: its attributes, the room's <stanza-id/> and the author's
-// <occupant-id/>, then `retracted_xml` (the <retracted/> element); the body and every other
-// child, which could tell what it said, are gone. nullopt when either does not parse.
+// without `to`) as its tombstone: its from, type, id and xml:lang, the room's <stanza-id/> and the
+// author's <occupant-id/>, then `retracted_xml` (the <retracted/> element); the body and every
+// other child, which could tell what it said, are gone. nullopt when either does not parse.
 std::optional<std::string> tombstone_of(std::string_view archived_xml, std::string_view room_jid,
                                         std::string_view retracted_xml);
 

@@ -147,6 +147,12 @@ class Room {
       const xmpp::Jid& from, const RegisterSetIn& request) const;
   void apply_register(const RegistrationChange& change, Effects& fx);
   IqAnswer on_reserved_nick_query(const xmpp::Jid& from) const;
+  // XEP-0486 (room_vcard.cpp): anyone the room is not hidden from reads its vCard (XEP-0054:
+  // an empty one when none is set); owners set and clear it, announced with 104.
+  IqAnswer on_vcard_get() const;
+  std::variant<VcardChange, xmpp::StanzaError> decide_vcard(const xmpp::Jid& from,
+                                                            VcardSetIn in) const;
+  void apply_vcard(const VcardChange& change, Effects& fx);
 
   // Messages of type normal to the room: invitations and declines (7.8), voice requests
   // and their approval (7.13, 8.6).
@@ -265,6 +271,9 @@ class Room {
   std::shared_ptr<const xml::Prepared> subject_message(std::string_view id = {},
                                                        bool with_delay = false) const;
   static History::Entry history_entry(const xml::Element& with_delay, Clock::time_point at);
+  // XEP-0045 7.4: the occupant who may send a groupchat message now (voice, and a message
+  // token: ServiceLimits::message_rate), or the error to answer.
+  std::variant<Occupant*, xmpp::StanzaError> speaker(const xmpp::Jid& from, Clock::time_point now);
   // A groupchat message as the room broadcasts it: from the sender's occupant JID, with the
   // room's stanza-id and the sender's occupant-id.
   xml::Element groupchat_broadcast(const Occupant& o, const GroupchatIn& m) const;
@@ -356,8 +365,11 @@ class Room {
   std::string subject_;
   std::string subject_nick_;        // who set it; empty = the room itself
   Clock::time_point subject_at_{};  // when it was set
-  std::string subject_by_;          // the setter's real bare JID (its occupant-id); may be empty
-  std::string creator_;             // bare JID
+  // XEP-0486: the room's vCard as served (empty: none) and its avatar hashes.
+  std::string vcard_xml_;
+  std::vector<std::string> avatar_hashes_;
+  std::string subject_by_;  // the setter's real bare JID (its occupant-id); may be empty
+  std::string creator_;     // bare JID
   // Held presence changes by when they go out, and the nick they were held for. An entry
   // whose occupant left or was renamed, or whose time is not its Occupant::held_until, is
   // stale and skipped; there is one live entry per occupant at most.

@@ -46,6 +46,14 @@ IqAnswer Room::on_disco_info(const xmpp::Jid&) const {
   // How many history messages a join may get (7.2.15), the room's history length.
   field("muc#maxhistoryfetch", std::to_string(config_.history_length),
         "Maximum number of history messages returned by the room");
+  // XEP-0486 4.3: the avatar's hashes, only while it has one.
+  if (!avatar_hashes_.empty()) {
+    xml::Element& avatar = x.add("field", data_ns);
+    avatar.set_attr("var", "muc#roominfo_avatarhash")
+        .set_attr("type", "text-multi")
+        .set_attr("label", "Avatar hash");
+    for (const std::string& h : avatar_hashes_) avatar.add_text_child("value", data_ns, h);
+  }
   // Contact addresses: the owners, only where anyone may walk in and see real JIDs anyway
   // (public, open, unprotected, non-anonymous rooms); disco#info is for the whole world.
   if (config_.whois == WhoIs::anyone && config_.public_room && !config_.members_only &&

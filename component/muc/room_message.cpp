@@ -31,10 +31,9 @@ void Room::add_occupant_id(const Occupant& o, xml::Element& stanza) {
 
 std::optional<StanzaError> Room::on_groupchat(const GroupchatIn& m, Clock::time_point now,
                                               Effects& fx) {
-  if (destroyed_) return StanzaError::item_not_found();
-  if (auto refused = check_speak(party_of(m.from))) return refused;
-  Occupant* o = occupant_by_session(m.from);
-  if (auto refused = take_token(*o, now)) return refused;
+  auto spoke = speaker(m.from, now);
+  if (auto* refused = std::get_if<StanzaError>(&spoke)) return *refused;
+  Occupant* o = std::get<Occupant*>(spoke);
   xml::Element out = groupchat_broadcast(*o, m);
   auto broadcast = xml::prepare(out);
   send_to_all(broadcast, fx);
@@ -47,6 +46,14 @@ std::optional<StanzaError> Room::on_groupchat(const GroupchatIn& m, Clock::time_
   auto remembered = remember_message(std::move(out), now);
   if (!fx.archive.empty()) fx.forget_on_failure = std::move(remembered);
   return std::nullopt;
+}
+
+std::variant<Occupant*, StanzaError> Room::speaker(const xmpp::Jid& from, Clock::time_point now) {
+  if (destroyed_) return StanzaError::item_not_found();
+  if (auto refused = check_speak(party_of(from))) return *refused;
+  Occupant* o = occupant_by_session(from);
+  if (auto refused = take_token(*o, now)) return *refused;
+  return o;
 }
 
 xml::Element Room::groupchat_broadcast(const Occupant& o, const GroupchatIn& m) const {

@@ -44,7 +44,8 @@ std::variant<Retraction, StanzaError> Room::decide_moderation(const xmpp::Jid& f
   const std::string by = occupant_jid(moderator->nick);
   // XEP-0425 3.1: from the room, type groupchat, a <retract/> naming the message by the
   // room's stanza-id, <moderated/> inside it, and the reason. It is archived like a message,
-  // so it has a stanza-id of its own, which is also its id.
+  // so it has a stanza-id of its own, which is also its id. It is the room's message (its
+  // sender in the archive is the room), so no occupant retracts it as their own.
   xml::Element m("message", std::string(ns::kComponent));
   m.set_attr("from", jid_str_).set_attr("type", "groupchat").set_attr("id", stanza_id);
   xml::Element& retract = m.add("retract", std::string(ns::kMessageRetract));
@@ -71,7 +72,7 @@ std::variant<Retraction, StanzaError> Room::decide_moderation(const xmpp::Jid& f
                         xml::to_string(retracted),
                         ArchiveMessage{jid_str_,
                                        {},
-                                       actor,
+                                       jid_str_,
                                        stanza_id,
                                        stanza_id,
                                        {},
@@ -85,17 +86,19 @@ std::variant<Retraction, StanzaError> Room::decide_moderation(const xmpp::Jid& f
 std::variant<Retraction, StanzaError> Room::decide_self_retraction(const GroupchatIn& m,
                                                                    Clock::time_point now) {
   assert(m.retracts && retracts_in_archive());
-  if (destroyed_) return StanzaError::item_not_found();
-  if (auto refused = check_speak(party_of(m.from))) return *refused;
-  Occupant* o = occupant_by_session(m.from);
-  if (auto refused = take_token(*o, now)) return *refused;
+  auto spoke = speaker(m.from, now);
+  if (auto* refused = std::get_if<StanzaError>(&spoke)) return *refused;
+  const Occupant* o = std::get<Occupant*>(spoke);
   // XEP-0424 4: the retraction is a groupchat message like any, broadcast as its author
   // sent it (clients check its occupant-id against the message's); the tombstone's
   // <retracted/> names it by its id.
   Retraction r;
   r.message = groupchat_broadcast(*o, m);
+  // XEP-0424 6: the tombstone names the retraction by its id, so it must have one.
+  if (m.id.empty()) r.message.set_attr("id", m.stanza_id);
   xml::Element retracted("retracted", std::string(ns::kMessageRetract));
-  retracted.set_attr("id", m.id.empty() ? m.stanza_id : m.id).set_attr("stamp", delay_stamp(now));
+  retracted.set_attr("id", std::string(r.message.attr_or("id")))
+      .set_attr("stamp", delay_stamp(now));
   const std::string author = o->bare.bare_str();
   r.op = RetractMessage{jid_str_,
                         *m.retracts,
@@ -111,11 +114,12 @@ std::variant<Retraction, StanzaError> Room::decide_self_retraction(const Groupch
 void Room::apply_retraction(const Retraction& r, const RetractResult& result, Effects& fx) {
   using Outcome = RetractResult::Outcome;
   if (result.outcome == Outcome::not_author) return;
-  // A moderator's second retraction of a message changes nothing and tells nobody.
-  if (r.moderated && result.outcome != Outcome::retracted) return;
-  send_to_all(xml::prepare(r.message), fx);
-  remember_message(r.message, r.op.at);
-  if (result.outcome != Outcome::retracted) return;
+  // A moderator's second retraction of a message tells nobody (and was not archived).
+  if (!r.moderated || result.outcome == Outcome::retracted) {
+    send_to_all(xml::prepare(r.message), fx);
+    remember_message(r.message, r.op.at);
+  }
+  if (result.tombstone_xml.empty()) return;
   // XEP-0424 7: not replayed to newcomers either; they get the tombstone in its place.
   auto parsed = xml::parse_stanza(result.tombstone_xml,
                                   xml::NamespaceContext{std::string(ns::kComponent), {}});

@@ -44,6 +44,8 @@ Room::Room(xmpp::Jid room_jid, const RoomSnapshot& snapshot,
       subject_(snapshot.subject),
       subject_nick_(snapshot.subject_nick),
       subject_at_(snapshot.subject_at),
+      vcard_xml_(snapshot.vcard_xml),
+      avatar_hashes_(snapshot.avatar_hashes),
       subject_by_(snapshot.subject_by),
       creator_(snapshot.creator) {
   for (const auto& [jid, a] : snapshot.affiliations) affiliations_[jid] = a.affiliation;
@@ -67,7 +69,8 @@ void Room::apply(const Change& change, Effects& fx) {
                         [&](const OwnerChange& c) { apply_owner(c, fx); },
                         [&](const RegistrationChange& c) { apply_register(c, fx); },
                         [&](const InviteChange& c) { apply_invite(c, fx); },
-                        [&](const SubjectChange& c) { apply_subject(c, fx); }},
+                        [&](const SubjectChange& c) { apply_subject(c, fx); },
+                        [&](const VcardChange& c) { apply_vcard(c, fx); }},
              change);
   if (destroyed_) {
     // XEP-0045 10.9: every occupant left with the room, so nothing relayed to one of them
@@ -88,6 +91,7 @@ std::vector<StoreOp> Room::snapshot_ops(StoreTime now) const {
   if (!subject_.empty()) {
     ops.push_back(SetSubject{jid_str_, subject_, subject_nick_, subject_by_, subject_at_});
   }
+  if (!vcard_xml_.empty()) ops.push_back(SetVcard{jid_str_, vcard_xml_, avatar_hashes_, {}, now});
   return ops;
 }
 
@@ -158,6 +162,15 @@ std::vector<StoreOp> Room::store_ops(const Change& change, StoreTime now) const 
                  },
                  [&](const SubjectChange& c) {
                    ops.push_back(SetSubject{jid_str_, c.text, c.nick, c.actor.bare_str(), now});
+                 },
+                 [&](const VcardChange& c) {
+                   std::string actor = c.actor.bare_str();
+                   ops.push_back(SetVcard{jid_str_, c.vcard.xml, c.vcard.hashes, actor, now});
+                   std::string hashes;
+                   for (const std::string& h : c.vcard.hashes) {
+                     hashes += (hashes.empty() ? "" : " ") + h;
+                   }
+                   ops.push_back(Audit{jid_str_, actor, "avatar", {}, {}, hashes, {}, now});
                  },
                  [&](const OwnerChange&) {}},
       change);

@@ -240,6 +240,12 @@ IqAnswer Service::room_iq(Slot& slot, const xml::Element& iq, const xml::Element
     if (auto* malformed = std::get_if<StanzaError>(&request)) return *malformed;
     return submitted(room.decide_register(from, std::get<RegisterSetIn>(request)));
   }
+  if (payload.is("vCard", ns::kVcardTemp)) {
+    if (type == "get") return room.on_vcard_get();
+    auto request = decode_vcard_set(payload, config_.limits);
+    if (auto* malformed = std::get_if<StanzaError>(&request)) return *malformed;
+    return submitted(room.decide_vcard(from, std::get<VcardSetIn>(std::move(request))));
+  }
   if (payload.ns() == ns::kMam) return archive_iq(room, iq, payload, from);
   if (payload.is("moderate", ns::kMessageModerate) && type == "set") {
     auto request = decode_moderate(payload, config_.limits);

@@ -49,6 +49,10 @@ struct ServiceLimits {
   // by default, 250 at most. A page goes out in one loop turn, so it stays well below the
   // link's high-water mark even with large messages.
   std::size_t archive_page_max = 250;
+  // A room's vCard (XEP-0486 avatar: XEP-0054 <vCard/> with <PHOTO/>), as serialised, which
+  // every reader of it gets: 128 KiB holds a 96 KiB image in base64. Larger:
+  // modify/not-acceptable naming the limit.
+  std::size_t avatar_max_bytes = std::size_t{128} * 1024;
   // Nicks reserved in one room (XEP-0045 7.10; one per bare JID, so also the users who may
   // register there): where registration is open, any JID of any server can take one.
   // More get wait/resource-constraint; changing or releasing one's own is always allowed.

@@ -66,6 +66,15 @@ struct RegisterNick {
   StoreTime at;
 };
 
+// XEP-0486: the room's vCard (with its avatar); empty xml deletes it.
+struct SetVcard {
+  std::string room;
+  std::string xml;                  // the <vCard/> as served
+  std::vector<std::string> hashes;  // muc#roominfo_avatarhash
+  std::string actor;                // bare JID of the owner who set it
+  StoreTime at;
+};
+
 struct ArchiveMessage {
   std::string room;
   std::string nick;        // sender's occupant nick
@@ -90,7 +99,7 @@ struct Audit {
 };
 
 using StoreOp = std::variant<SaveRoom, SetAffiliation, SetSubject, DestroyRoom, RegisterNick,
-                             ArchiveMessage, Audit>;
+                             ArchiveMessage, Audit, SetVcard>;
 
 struct StoredAffiliation {
   Affiliation affiliation = Affiliation::none;
@@ -115,6 +124,8 @@ struct RoomSnapshot {
   std::string subject_by;              // the setter's real bare JID (may be empty)
   StoreTime subject_at{};              // when it was set (the epoch when there is none)
   std::vector<StoredMessage> history;  // newest config.history_length messages, oldest first
+  std::string vcard_xml;               // XEP-0486: the room's vCard, empty when none
+  std::vector<std::string> avatar_hashes;
 };
 
 // A public persistent room, as disco#items lists it (XEP-0045 6.3).
@@ -183,8 +194,9 @@ struct RetractResult {
     not_author  // `author` did not send it: nothing changed
   };
   Outcome outcome = Outcome::not_found;
-  std::string tombstone_xml;  // with retracted: the message as the archive now holds it
-  StoreTime sent_at{};        // with retracted: when the message was sent
+  // With retracted and already: the message as the archive now holds it, and when it was sent.
+  std::string tombstone_xml;
+  StoreTime sent_at{};
 };
 
 // XEP-0313 5: the oldest and newest archived message (both empty: an empty archive).

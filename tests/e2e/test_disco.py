@@ -34,7 +34,7 @@ async def test_service_disco_items_lists_public_rooms_only(muc):
 
 async def test_room_disco_info_lists_the_features_the_room_serves(muc):
     # XEP-0045 6.4: the protocols the room answers (registration 7.10, voice requests 7.13,
-    # XEP-0199 ping, XEP-0410 self-ping) and the muc_* features of its configuration, which clients read to
+    # XEP-0199 ping, XEP-0410 self-ping, XEP-0486 avatars) and the muc_* features of its configuration, which clients read to
     # decide what to offer.
     # With a database, the room keeps an archive (XEP-0313) by default, and with it the
     # tombstones of retracted messages (XEP-0424, XEP-0425).
@@ -49,7 +49,7 @@ async def test_room_disco_info_lists_the_features_the_room_serves(muc):
     assert features == [NS_MUC, "jabber:iq:register", "http://jabber.org/protocol/muc#request",
                         NS_DISCO_INFO, "urn:xmpp:ping",
                         "http://jabber.org/protocol/muc#self-ping-optimization", "urn:xmpp:sid:0",
-                        "muc_temporary", "muc_public",
+                        "vcard-temp", "muc_temporary", "muc_public",
                         "muc_open", "muc_unmoderated", "muc_unsecured",
                         "muc_semianonymous", *archive, "urn:xmpp:occupant-id:0"], reply
 

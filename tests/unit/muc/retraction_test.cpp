@@ -162,6 +162,49 @@ TEST_F(Retractions, AuthorRetractsTheirOwnMessage) {
   EXPECT_EQ(canonical_xml(out[1]), canonical_xml(with_to(broadcast, "bob@localhost/b")));
 }
 
+TEST_F(Retractions, AuthorsRetractionWithoutAnIdGetsItsStanzaIdAndNoModeratedClaim) {
+  h.send("<message from='bob@localhost/b' to='" + kRoom +
+         "' type='groupchat'><retract xmlns='urn:xmpp:message-retract:1' id='s9'><moderated "
+         "xmlns='urn:xmpp:message-moderate:1' by='" +
+         kRoom + "/Alice'/></retract></message>");
+  ASSERT_EQ(store.retractions.size(), 1u);
+  const muc::RetractMessage& op = store.retractions.front().op;
+  EXPECT_NE(op.retracted_xml.find("id='s1'"), std::string::npos) << op.retracted_xml;
+  EXPECT_NE(op.retraction.stanza_xml.find("id='s1'"), std::string::npos);
+  EXPECT_EQ(op.retraction.stanza_xml.find("moderated"), std::string::npos)
+      << op.retraction.stanza_xml;
+}
+
+TEST_F(Retractions, RetractWithoutAnIdIsAnOrdinaryMessage) {
+  h.send("<message from='bob@localhost/b' to='" + kRoom +
+         "' type='groupchat' id='r1'><retract xmlns='urn:xmpp:message-retract:1'/><body>x</body>"
+         "</message>");
+  EXPECT_TRUE(store.retractions.empty());
+  EXPECT_EQ(store.commits.size(), 1u);  // archived as a message
+}
+
+TEST_F(Retractions, RetriedRetractionStillTombstonesTheHistory) {
+  // The first attempt's COMMIT was in doubt and reported failed; the retry finds it done.
+  h.send("<message from='bob@localhost/b' to='" + kRoom +
+         "' type='groupchat' id='m1'><body>secret</body></message>");
+  store.finish_commit(true);
+  h.take_emitted();
+  h.send(moderate("alice@localhost/a", "s1", kRetract));
+  store.finish_retract({Outcome::already,
+                        "<message from='" + kRoom +
+                            "/Bob' type='groupchat' id='m1'><stanza-id xmlns='urn:xmpp:sid:0' "
+                            "id='s1' by='" +
+                            kRoom +
+                            "'/><retracted xmlns='urn:xmpp:message-retract:1' id='s0'/>"
+                            "</message>",
+                        muc::Clock::time_point(std::chrono::seconds(1700000000))});
+  h.take_emitted();
+  std::string history;
+  for (const auto& s : h.join("carol@localhost/c", kRoom + "/Carol")) history += s;
+  EXPECT_EQ(history.find("secret"), std::string::npos) << history;
+  EXPECT_NE(history.find("<retracted"), std::string::npos) << history;
+}
+
 TEST_F(Retractions, AuthorCannotRetractSomeoneElsesMessage) {
   h.send("<message from='bob@localhost/b' to='" + kRoom +
          "' type='groupchat' id='r1'><retract xmlns='urn:xmpp:message-retract:1' "
@@ -213,7 +256,7 @@ TEST_F(Retractions, NewcomersGetTheTombstoneInsteadOfTheMessage) {
 
 TEST(Tombstone, KeepsTheIdsAndDropsWhatTheMessageSaid) {
   auto t = muc::tombstone_of(
-      "<message from='r@c/Bob' type='groupchat' id='m1'><body>secret</body>"
+      "<message from='r@c/Bob' type='groupchat' id='m1' hint='secret'><body>secret</body>"
       "<html xmlns='http://jabber.org/protocol/xhtml-im'><body>secret</body></html>"
       "<stanza-id xmlns='urn:xmpp:sid:0' id='other' by='elsewhere'/>"
       "<stanza-id xmlns='urn:xmpp:sid:0' id='s1' by='r@c'/>"
