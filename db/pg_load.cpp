@@ -41,9 +41,11 @@ void prepare_load(pqxx::connection_base& c) {
             "SELECT vcard_xml, array_to_string(avatar_hashes, ' ') FROM room_vcards "
             "WHERE room_id = $1");
   // The newest $2 messages (index messages_by_room_time, read backwards), oldest first.
+  // Subject changes are archived but are not history (0011_archived_subjects.sql).
   c.prepare("load_history", R"(
     SELECT sender_nick, stanza_xml, (extract(epoch FROM sent_at) * 1000000)::bigint FROM (
-      SELECT id, sender_nick, stanza_xml, sent_at FROM messages WHERE room_id = $1
+      SELECT id, sender_nick, stanza_xml, sent_at FROM messages
+      WHERE room_id = $1 AND subject IS NULL
       ORDER BY sent_at DESC, id DESC LIMIT $2) newest
     ORDER BY sent_at, id)");
 }

@@ -64,8 +64,8 @@ void prepare_ops(pqxx::connection_base& c) {
     WHERE n.room_id = r.id AND r.jid = $1 AND r.destroyed_at IS NULL AND n.jid = $2)");
   c.prepare("archive_message", fmt::format(R"(
     INSERT INTO messages (room_id, sender_nick, sender_jid, message_id, body, stanza_xml,
-      sent_at, stanza_id)
-    SELECT id, $2, $3, $4, $5, $6, {}, $8 FROM rooms WHERE jid = $1 AND destroyed_at IS NULL)",
+      sent_at, stanza_id, subject)
+    SELECT id, $2, $3, $4, $5, $6, {}, $8, $9 FROM rooms WHERE jid = $1 AND destroyed_at IS NULL)",
                                            ts(7)));
   c.prepare("set_vcard", fmt::format(R"(
     INSERT INTO room_vcards (room_id, vcard_xml, avatar_hashes, set_by, set_at)
@@ -139,9 +139,12 @@ struct Apply {
   }
 
   void operator()(const muc::ArchiveMessage& op) const {
+    // A subject change has no body (0011_archived_subjects.sql).
+    std::optional<std::string> body;
+    if (!op.subject) body = op.body;
     auto r =
         t.exec_prepared("archive_message", op.room, op.nick, op.sender_jid, nullable(op.message_id),
-                        op.body, op.stanza_xml, to_micros(op.at), op.stanza_id);
+                        body, op.stanza_xml, to_micros(op.at), op.stanza_id, op.subject);
     expect_room(r, op.room, "ArchiveMessage");
   }
 

@@ -1,7 +1,8 @@
 // XEP-0424/0425 in the archive: a message gives way to its tombstone (muc/retraction.hpp),
 // the retraction is archived and the audit log says who retracted what and why, in the
 // caller's transaction. The message's row is locked first, so two retractions of one
-// message are decided one after the other.
+// message are decided one after the other. A subject change is not a message to retract
+// (0011_archived_subjects.sql): its id is not found.
 #include <fmt/format.h>
 
 #include "base/log.hpp"
@@ -15,7 +16,7 @@ void prepare_retract(pqxx::connection_base& c) {
     SELECT m.id, m.sender_jid, m.stanza_xml, m.retracted_at IS NOT NULL,
            (extract(epoch FROM m.sent_at) * 1000000)::bigint
     FROM messages m JOIN rooms r ON r.id = m.room_id
-    WHERE r.jid = $1 AND r.destroyed_at IS NULL AND m.stanza_id = $2
+    WHERE r.jid = $1 AND r.destroyed_at IS NULL AND m.stanza_id = $2 AND m.subject IS NULL
     FOR UPDATE OF m)");
   // The body goes (NULL: nothing is kept of what it said); stanza_xml is the tombstone.
   c.prepare("retract_apply", fmt::format(R"(

@@ -17,7 +17,8 @@ struct SubjectChange {
   xmpp::Jid actor;
   std::string nick;
   std::string text;
-  std::string id;  // the request's id, carried on the reflection (clients match by it)
+  std::string id;         // the request's id, carried on the reflection (clients match by it)
+  std::string stanza_id;  // the room's XEP-0359 id for it, as for a message
   std::chrono::system_clock::time_point at;  // when it was set
 };
 

@@ -266,10 +266,15 @@ class Room {
   void send_to_all(const std::shared_ptr<const xml::Prepared>& stanza, Effects& fx) const;
   // Call whenever a session enters or leaves: the broadcast list is stale.
   void sessions_changed() { everyone_.reset(); }
-  // The subject as a message: live (with the request's id), or on entering (with_delay: when
-  // it was set).
-  std::shared_ptr<const xml::Prepared> subject_message(std::string_view id = {},
-                                                       bool with_delay = false) const;
+  // The subject as a message (7.2.16): from the setter's occupant JID (or the room's), with
+  // the request's id and the room's stanza-id when it is a change being sent.
+  xml::Element subject_element(std::string_view text, std::string_view nick, std::string_view by,
+                               std::string_view id, std::string_view stanza_id) const;
+  xml::Element subject_broadcast(const SubjectChange& change) const;
+  // The subject change as archived, with the broadcast (XEP-0313 "MUC Archives").
+  ArchiveMessage subject_row(const SubjectChange& change, StoreTime now) const;
+  // The current subject for a newcomer, after the history, saying when it was set.
+  std::shared_ptr<const xml::Prepared> subject_on_entering() const;
   static History::Entry history_entry(const xml::Element& with_delay, Clock::time_point at);
   // XEP-0045 7.4: the occupant who may send a groupchat message now (voice, and a message
   // token: ServiceLimits::message_rate), or the error to answer.

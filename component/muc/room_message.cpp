@@ -79,7 +79,8 @@ ArchiveMessage Room::archive_row(const Occupant& o, const GroupchatIn& m,
                         m.stanza_id,
                         m.body.value_or(std::string()),
                         xml::render_without_to(broadcast),
-                        now};
+                        now,
+                        std::nullopt};
 }
 
 std::shared_ptr<const xml::Prepared> Room::remember_message(xml::Element out,
@@ -111,7 +112,7 @@ std::variant<SubjectChange, StanzaError> Room::decide_subject(const xmpp::Jid& f
   if (destroyed_) return StanzaError::item_not_found();
   if (auto refused = check_subject(party_of(from), config_)) return *refused;
   const Occupant* o = occupant_by_session(from);
-  return SubjectChange{from, o->nick, std::move(text), std::move(id), now};
+  return SubjectChange{from, o->nick, std::move(text), std::move(id), {}, now};
 }
 
 void Room::apply_subject(const SubjectChange& change, Effects& fx) {
@@ -119,7 +120,25 @@ void Room::apply_subject(const SubjectChange& change, Effects& fx) {
   subject_nick_ = change.nick;
   subject_at_ = change.at;
   subject_by_ = change.actor.bare_str();
-  send_to_all(subject_message(change.id), fx);
+  send_to_all(xml::prepare(subject_broadcast(change)), fx);
+}
+
+xml::Element Room::subject_broadcast(const SubjectChange& change) const {
+  return subject_element(change.text, change.nick, change.actor.bare_str(), change.id,
+                         change.stanza_id);
+}
+
+ArchiveMessage Room::subject_row(const SubjectChange& change, StoreTime now) const {
+  ArchiveMessage row{jid_str_,
+                     change.nick,
+                     change.actor.bare_str(),
+                     change.id,
+                     change.stanza_id,
+                     {},
+                     xml::render_without_to(*xml::prepare(subject_broadcast(change))),
+                     now,
+                     change.text};
+  return row;
 }
 
 History::Entry Room::history_entry(const xml::Element& with_delay, Clock::time_point at) {
@@ -142,23 +161,35 @@ void Room::remember(History::Entry entry) {
   history_.add(std::move(entry), config_.history_length);
 }
 
-std::shared_ptr<const xml::Prepared> Room::subject_message(std::string_view id,
-                                                           bool with_delay) const {
-  // 7.2.16: a groupchat message with <subject/> and no body; empty when none is set. On
-  // entering it says when the subject was set (XEP-0203, as Prosody does), so a client
-  // does not take an old subject for a new one.
+xml::Element Room::subject_element(std::string_view text, std::string_view nick,
+                                   std::string_view by, std::string_view id,
+                                   std::string_view stanza_id) const {
+  // 7.2.16: a groupchat message with <subject/> and no body; empty when none is set.
   xml::Element m("message", std::string(ns::kComponent));
-  m.set_attr("from", subject_nick_.empty() ? jid_str_ : occupant_jid(subject_nick_));
+  m.set_attr("from", nick.empty() ? jid_str_ : occupant_jid(std::string(nick)));
   m.set_attr("type", "groupchat");
   if (!id.empty()) m.set_attr("id", std::string(id));
-  m.add_text_child("subject", std::string(ns::kComponent), subject_);
+  m.add_text_child("subject", std::string(ns::kComponent), std::string(text));
+  // XEP-0359: a change has the room's id, as a message has; it names it in the archive.
+  if (!stanza_id.empty()) {
+    m.add("stanza-id", std::string(ns::kStanzaId))
+        .set_attr("id", std::string(stanza_id))
+        .set_attr("by", jid_str_);
+  }
   // XEP-0421 3.2: a subject an occupant set carries the setter's occupant id, as its
   // messages do, also when it is replayed on entering.
-  if (!subject_nick_.empty() && !subject_by_.empty() && occupant_id_secret_ != nullptr) {
+  if (!nick.empty() && !by.empty() && occupant_id_secret_ != nullptr) {
     m.add("occupant-id", std::string(ns::kOccupantId))
-        .set_attr("id", occupant_id(*occupant_id_secret_, jid_str_, subject_by_));
+        .set_attr("id", occupant_id(*occupant_id_secret_, jid_str_, by));
   }
-  if (with_delay && !subject_.empty()) {
+  return m;
+}
+
+std::shared_ptr<const xml::Prepared> Room::subject_on_entering() const {
+  xml::Element m = subject_element(subject_, subject_nick_, subject_by_, {}, {});
+  // On entering it says when the subject was set (XEP-0203, as Prosody does), so a client
+  // does not take an old subject for a new one.
+  if (!subject_.empty()) {
     m.add("delay", std::string(ns::kDelay))
         .set_attr("from", jid_str_)
         .set_attr("stamp", delay_stamp(subject_at_));

@@ -169,7 +169,7 @@ void Room::send_join_sequence(const Occupant& o, const xmpp::Jid& session, const
   for (const History::Entry* e : history_.select(p.history, now, limits_->history_max_bytes)) {
     fx.broadcast(e->stanza, me);
   }
-  fx.broadcast(subject_message({}, true), me);
+  fx.broadcast(subject_on_entering(), me);
 }
 
 void Room::update_presence(Occupant& o, const PresenceIn& p, Clock::time_point now, Effects& fx) {

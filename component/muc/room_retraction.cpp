@@ -77,7 +77,8 @@ std::variant<Retraction, StanzaError> Room::decide_moderation(const xmpp::Jid& f
                                        stanza_id,
                                        {},
                                        xml::render_without_to(*xml::prepare(m)),
-                                       now},
+                                       now,
+                                       std::nullopt},
                         now};
   r.message = std::move(m);
   return r;

@@ -357,7 +357,9 @@ void Service::handle_message(Slot& slot, const xml::Element& s, const Jid& from,
       if (auto* e = std::get_if<StanzaError>(&decided)) {
         error = *e;
       } else {
-        submit(slot, std::get<SubjectChange>(std::move(decided)), s, now, fx);
+        auto change = std::get<SubjectChange>(std::move(decided));
+        change.stanza_id = config_.stanza_ids(now);
+        submit(slot, std::move(change), s, now, fx);
       }
     } else {
       GroupchatIn in = decode_groupchat(s, from, room->jid().str());

@@ -81,9 +81,12 @@ struct ArchiveMessage {
   std::string sender_jid;  // sender's real bare JID
   std::string message_id;  // the client's id attribute, may be empty
   std::string stanza_id;   // the room's XEP-0359 id for it
-  std::string body;
+  std::string body;        // ignored for a subject change
   std::string stanza_xml;  // the message as broadcast (from room/nick, no `to`)
   StoreTime at;
+  // Set for a subject change (XEP-0313 "MUC Archives": stored as messages are), which has no body
+  // and is not part of the history on entering (XEP-0045 7.2.16 sends it after the history).
+  std::optional<std::string> subject;
 };
 
 // One row of the audit log: who did what to whom, why, when.

@@ -33,7 +33,8 @@ muc::ArchiveMessage message(int n, const std::string& room = kRoom) {
           room.substr(0, 5) + "-sid-" + std::to_string(n),
           body,
           "<message type='groupchat'><body>" + body + "</body></message>",
-          at(n)};
+          at(n),
+          std::nullopt};
 }
 
 std::string sid(int n, const std::string& room = kRoom) {
@@ -266,6 +267,60 @@ TEST_F(ArchiveTest, EndsOfAnEmptyArchiveAreNone) {
   auto e = ends();
   EXPECT_FALSE(e.first);
   EXPECT_FALSE(e.last);
+}
+
+// A subject change by Nick0 at second n, as the room archives it.
+muc::ArchiveMessage subject_change(int n, const std::string& text) {
+  muc::ArchiveMessage m = message(n);
+  m.stanza_id = "subject-" + std::to_string(n);
+  m.stanza_xml = "<message type='groupchat'><subject>" + text + "</subject></message>";
+  m.subject = text;
+  return m;
+}
+
+TEST_F(ArchiveTest, SubjectChangeIsServedInItsPlaceAmongTheMessages) {
+  archive(2);
+  ASSERT_TRUE(commit(kRoom, {subject_change(3, "Plans")}));
+  ASSERT_TRUE(commit(kRoom, {message(4)}));
+  auto page = query(page_of(10));
+  EXPECT_EQ(ids(page), (std::vector<std::string>{sid(1), sid(2), "subject-3", sid(4)}));
+  EXPECT_EQ(page.messages[2].stanza_xml,
+            "<message type='groupchat'><subject>Plans</subject></message>");
+  // In SQL: a row with the subject and no body.
+  EXPECT_EQ(query_value<std::string>("SELECT subject || ' ' || (body IS NULL) FROM muc_messages "
+                                     "WHERE stanza_id = 'subject-3'"),
+            "Plans true");
+}
+
+TEST_F(ArchiveTest, ClearingTheSubjectIsArchivedWithAnEmptySubject) {
+  archive(1);
+  ASSERT_TRUE(commit(kRoom, {subject_change(2, "")}));
+  EXPECT_EQ(query_value<std::string>(
+                "SELECT '[' || subject || ']' FROM muc_messages WHERE stanza_id = 'subject-2'"),
+            "[]");
+}
+
+TEST_F(ArchiveTest, SubjectChangesAreNotHistoryOnEntering) {
+  muc::SaveRoom room = save();
+  room.config.history_length = 2;
+  ASSERT_TRUE(commit(kRoom, {room, message(1), message(2), subject_change(3, "Plans")}));
+  auto [found, ok] = load(kRoom);
+  ASSERT_TRUE(ok && found);
+  ASSERT_EQ(found->history.size(), 2u);
+  EXPECT_EQ(found->history[0].stanza_xml, message(1).stanza_xml);
+  EXPECT_EQ(found->history[1].stanza_xml, message(2).stanza_xml);
+}
+
+TEST_F(ArchiveTest, ASubjectChangeWithABodyIsRefusedBySchema) {
+  archive(1);
+  auto conn = connect();
+  pqxx::work t(*conn);
+  EXPECT_THROW(t.exec(R"(
+    INSERT INTO messages (room_id, sender_nick, sender_jid, body, stanza_xml, sent_at, stanza_id,
+                          subject)
+    SELECT id, 'Nick', 'user@example.org', 'a body', '<message/>', now(), 'bad', 'Plans'
+    FROM rooms WHERE jid = 'lounge@conference.example.org')"),
+               pqxx::check_violation);
 }
 
 // The plan of the statement the store runs, on enough rows that PostgreSQL chooses freely.

@@ -28,7 +28,8 @@ muc::ArchiveMessage message(const std::string& room, int n, int t) {
           "sid-" + std::to_string(n),
           body,
           "<message type='groupchat'><body>" + body + "</body></message>",
-          at(t)};
+          at(t),
+          std::nullopt};
 }
 
 using PgStoreOpsTest = StoreTest;

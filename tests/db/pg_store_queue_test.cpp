@@ -32,7 +32,8 @@ muc::ArchiveMessage message(const std::string& room, int n) {
           "s" + std::to_string(++stanza_ids),
           "body " + std::to_string(n),
           "<message/>",
-          at(n)};
+          at(n),
+          std::nullopt};
 }
 
 using PgStoreQueueTest = StoreTest;

@@ -23,7 +23,8 @@ muc::ArchiveMessage message(const std::string& sid, const std::string& from_jid,
           "<message from='" + kRoom + "/Bob' type='groupchat' id='c-" + sid + "'><body>" + body +
               "</body><stanza-id xmlns='urn:xmpp:sid:0' id='" + sid + "' by='" + kRoom +
               "'/></message>",
-          at(1)};
+          at(1),
+          std::nullopt};
 }
 
 muc::RetractMessage retraction(const std::string& target, const std::string& author = {}) {
@@ -34,7 +35,8 @@ muc::RetractMessage retraction(const std::string& target, const std::string& aut
   op.actor = author.empty() ? "alice@example.org" : author;
   op.reason = author.empty() ? "spam" : "";
   op.retracted_xml = "<retracted xmlns='urn:xmpp:message-retract:1' id='r1' stamp='x'/>";
-  op.retraction = {kRoom, "", op.actor, "r1", "r1", "", "<message type='groupchat'/>", at(2)};
+  op.retraction = {kRoom, "",          op.actor, "r1", "r1", "", "<message type='groupchat'/>",
+                   at(2), std::nullopt};
   op.at = at(2);
   return op;
 }
@@ -94,6 +96,16 @@ TEST_F(RetractTest, SecondRetractionChangesNothing) {
 TEST_F(RetractTest, UnknownMessageIsNotFoundAndWritesNothing) {
   EXPECT_EQ(retract(retraction("nope")).first.outcome, Outcome::not_found);
   EXPECT_EQ(query_value<long>("SELECT count(*) FROM messages"), 1);
+}
+
+TEST_F(RetractTest, ASubjectChangeIsNotAMessageToRetract) {
+  muc::ArchiveMessage subject = message("t1", "bob@example.org", "");
+  subject.stanza_xml = "<message type='groupchat'><subject>Plans</subject></message>";
+  subject.subject = "Plans";
+  ASSERT_TRUE(commit(kRoom, {subject}));
+  EXPECT_EQ(retract(retraction("t1")).first.outcome, Outcome::not_found);
+  EXPECT_EQ(query_value<std::string>("SELECT subject FROM muc_messages WHERE stanza_id = 't1'"),
+            "Plans");
 }
 
 TEST_F(RetractTest, AuthorRetractsTheirOwn) {

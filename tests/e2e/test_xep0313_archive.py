@@ -111,3 +111,33 @@ async def test_archive_and_history_survive_a_restart(muc):
     results, reply = await raw_query(bob, room)
     assert reply.type == "result", reply
     assert [result_id(m) for m in results] == ids
+
+
+async def test_subject_change_is_archived_in_its_place_and_is_not_history(muc):
+    """XEP-0313 (MUC archives): subject changes are stored as messages are. After a restart
+    the newcomer's history is the messages only, and the subject comes after it (XEP-0045
+    7.2.16)."""
+    alice, bob = await muc.clients("alice", "bob")
+    room = muc.room("subjects")
+    await create_room(alice, f"{room}/Alice", {"muc#roomconfig_persistentroom": "1"})
+    (before,) = await say(alice, room, "Alice", ["before"])
+    alice.send(f"<message type='groupchat' to='{room}' id='{new_id('s')}'><subject>Plans</subject></message>")
+    change = await alice.expect(
+        lambda s: s.is_message and s.find("{jabber:client}subject") is not None and s.get("from") == f"{room}/Alice",
+        "the subject change")
+    subject_id = change.child(SID, "stanza-id").get("id")
+    (after,) = await say(alice, room, "Alice", ["after"])
+
+    results, reply = await raw_query(bob, room)
+    assert reply.type == "result", reply
+    assert [result_id(m) for m in results] == [before, subject_id, after], results
+    inner = results[1].find(f"{q(MAM, 'result')}/{q(FORWARD, 'forwarded')}/{{jabber:client}}message")
+    assert inner.find("{jabber:client}subject").text == "Plans" and inner.get("from") == f"{room}/Alice"
+    assert inner.find("{jabber:client}body") is None
+
+    status = await muc.env.restart_component()
+    assert status == 0, f"component exit status {status}"
+    got = await join(bob, f"{room}/Bob")
+    messages = [s for s in got if s.is_message]
+    assert [s.body for s in messages[:-1]] == ["before", "after"], got
+    assert messages[-1].find("{jabber:client}subject").text == "Plans", got

@@ -73,6 +73,34 @@ TEST_F(Archive, GroupchatMessagesOfATemporaryRoomAreArchived) {
   EXPECT_EQ(op->stanza_id, "s1");
 }
 
+TEST_F(Archive, SubjectChangeIsArchivedAsBroadcastWithItsStanzaId) {
+  // XEP-0313 (MUC archives): subject changes are stored as messages are; the broadcast
+  // waits for the commit and carries the same stanza-id.
+  EXPECT_TRUE(h.send("<message from='alice@localhost/a' to='" + kRoom +
+                     "' type='groupchat' id='t1'><subject>Plans</subject></message>")
+                  .empty());
+  ASSERT_EQ(store.commits.size(), 1u);
+  const muc::ArchiveMessage* row = nullptr;
+  for (const auto& op : store.commits.front().ops) {
+    if (const auto* a = std::get_if<muc::ArchiveMessage>(&op)) row = a;
+  }
+  ASSERT_NE(row, nullptr);
+  EXPECT_EQ(row->subject, std::optional<std::string>("Plans"));
+  EXPECT_EQ(row->nick, "Alice");
+  EXPECT_EQ(row->sender_jid, "alice@localhost");
+  EXPECT_EQ(row->message_id, "t1");
+  const std::string expected_xml = "<message from='" + kRoom +
+                                   "/Alice' type='groupchat' id='t1'><subject>Plans</subject>"
+                                   "<stanza-id id='" +
+                                   row->stanza_id + "' by='" + kRoom + "' xmlns='urn:xmpp:sid:0'/>";
+  EXPECT_EQ(row->stanza_xml.substr(0, expected_xml.size()), expected_xml);
+  const std::string stanza_id = row->stanza_id;
+  store.finish_commit(true);
+  auto sent = h.take_emitted();
+  ASSERT_EQ(sent.size(), 2u);  // to Alice and to Bob, as archived
+  EXPECT_NE(sent[0].find("id='" + stanza_id + "'"), std::string::npos) << sent[0];
+}
+
 TEST_F(Archive, QueryAsksTheStoreForTheNewestPageAndSendsResultsThenFin) {
   EXPECT_TRUE(query("bob@localhost/b",
                     "<set xmlns='http://jabber.org/protocol/rsm'><max>2</max><before/></set>")
