@@ -1,7 +1,8 @@
 // The component's configuration: built once at start-up from, in rising precedence, the
-// defaults below, an optional TOML file (--config FILE), the MUC_SECRET environment variable
-// (secret only) and the command line. Everything is validated here, so the rest of the program
-// can trust a Config: addresses parse, the domain is a prepared JID, limits are positive.
+// defaults below, an optional TOML file (--config FILE), the environment (MUC_SECRET,
+// MUC_SERVICE_MAX_ROOMS, ...: one variable per key) and the command line. Everything is
+// validated here, so the rest of the program can trust a Config: addresses parse, the domain
+// is a prepared JID, limits are positive.
 #pragma once
 
 #include <chrono>
@@ -9,6 +10,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -32,6 +34,11 @@ struct Config {
   // Database connection URI (libpq syntax); empty when none was given.
   std::string db_uri;
   base::LogLevel log_level = base::LogLevel::info;
+  base::LogFormat log_format = base::LogFormat::text;
+
+  // [metrics] listen: the Prometheus endpoint's address; empty host = off (the default).
+  std::string metrics_host;
+  std::uint16_t metrics_port = 0;
 
   // [service]
   std::size_t history_default = 20;       // messages of history sent on join (XEP-0045 7.2.15)
@@ -53,10 +60,16 @@ struct ConfigExit {
 
 using ConfigResult = std::variant<Config, ConfigExit>;
 
+// The process environment as (name, value) pairs; the caller reads it, so that parsing stays
+// pure.
+using Environment = std::vector<std::pair<std::string, std::string>>;
+Environment environment_of(char** envp);
+
 // Parses `muc-component [--config FILE] [--server HOST:PORT] [--domain DOMAIN]
-// [--secret SECRET] [--db URI] [--log-level LEVEL]`. `env_secret` is the value of MUC_SECRET
-// (nullptr when unset); the caller reads the environment so that this function stays pure.
-ConfigResult parse_config(int argc, char** argv, const char* env_secret);
+// [--secret SECRET] [--db URI] [--log-level LEVEL] [--log-format FORMAT] [--check-config]`,
+// with the MUC_* variables of `env` (config_toml.hpp) between the file and the flags.
+// --check-config ends with code 0 and the effective configuration, secrets masked.
+ConfigResult parse_config(int argc, char** argv, const Environment& env);
 
 // "HOST:PORT" -> host and port; IPv6 literals in brackets ("[::1]:5347", host becomes "::1").
 // False when the host is empty or the port is not a number in 1..65535.

@@ -15,8 +15,10 @@
 #include "base/log.hpp"
 #include "muc/occupant_id.hpp"
 
+extern char** environ;
+
 int main(int argc, char** argv) {
-  app::ConfigResult parsed = app::parse_config(argc, argv, std::getenv("MUC_SECRET"));
+  app::ConfigResult parsed = app::parse_config(argc, argv, app::environment_of(environ));
   if (auto* exit = std::get_if<app::ConfigExit>(&parsed)) {
     std::FILE* stream = exit->code == 0 ? stdout : stderr;
     std::fprintf(stream, "%s\n", exit->message.c_str());
@@ -24,6 +26,7 @@ int main(int argc, char** argv) {
   }
   const app::Config& config = std::get<app::Config>(parsed);
   base::set_log_level(config.log_level);
+  base::set_log_format(config.log_format);
   base::log_info("muc-component serving {} through {}:{}", config.link.domain, config.link.host,
                  config.link.port);
 

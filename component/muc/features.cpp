@@ -65,7 +65,8 @@ const std::vector<ProtocolSupport>& supported_protocols() {
        "Message Archive Management",
        "0.8.0",
        "on the room's JID: messages and subject changes, with `urn:xmpp:mam:2#extended` "
-       "(before-id, after-id, ids, flipped pages, metadata), while `muc#roomconfig_enablearchiving` is on (the default, "
+       "(before-id, after-id, ids, flipped pages, metadata), while "
+       "`muc#roomconfig_enablearchiving` is on (the default, "
        "`archiving_default`): queries by time and by sender (occupant JID; real JID for those "
        "who may see it), RSM pages of at most `archive_page_max`, ids are the stanza-ids; read "
        "by occupants, members and, in public rooms without a password, anyone not banned",

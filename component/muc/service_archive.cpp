@@ -45,7 +45,7 @@ IqAnswer Service::archive_iq(const Room& room, const xml::Element& iq, const xml
                                          const ArchivePage& page, bool ok) {
     Effects out;
     if (!ok) {
-      base::log_warn("archive query in {} failed", room_jid);
+      base::log_warn({room_jid, request->attr_or("id")}, "archive query failed");
       // RFC 6120 8.3.3.18: the archive is there but cannot be read now; retrying may help.
       answer(*request, StanzaError::internal_server_error("The archive cannot be read now"), out);
     } else if (page.unknown_id) {

@@ -116,7 +116,8 @@ void Service::output(Slot& slot, Effects& room_fx, const xml::Element& request, 
                      h.done = true;
                      if (!ok) {
                        // Not archived, so not broadcast: the sender is told to retry.
-                       base::log_warn("archive commit failed in {}; message refused", local);
+                       base::log_warn({local, message->attr_or("id")},
+                                      "archive commit failed; message refused");
                        Effects e;
                        answer(*message, database_unavailable(), e);
                        h.out = std::move(e.out);
@@ -183,8 +184,8 @@ void Service::on_committed(const std::string& local, std::uint64_t barrier, bool
     if (slot != nullptr && slot->room) slot->room->apply(change, done);
     answer(request, std::optional<xml::Element>(), done);
   } else {
-    base::log_warn("commit failed in room {}; answering {} with resource-constraint", local,
-                   request.name());
+    base::log_warn({local, request.attr_or("id")},
+                   "commit failed; answering the {} with resource-constraint", request.name());
     answer(request, database_unavailable(), done);
   }
   finish_commit(local, barrier, done);
@@ -232,7 +233,8 @@ void Service::submit_retraction(Slot& slot, Retraction retraction, const xml::El
     auto it = slots_.find(local);
     Room* room = it == slots_.end() ? nullptr : it->second.room.get();
     if (!ok) {
-      base::log_warn("retraction in room {} failed: database unavailable", local);
+      base::log_warn({local, shared_request->attr_or("id")},
+                     "retraction failed: database unavailable");
       answer(*shared_request, database_unavailable(), done);
     } else if (result.outcome == Outcome::not_author) {
       // XEP-0424 5: only the author retracts their message without moderation.
@@ -271,7 +273,7 @@ void Service::on_loaded(const std::string& local, const Jid& room_jid,
   if (!ok) {
     // Unknown whether the room exists: creating it now could shadow a stored one. Refuse
     // what waited; the next stanza tries again.
-    base::log_warn("could not load room {}: database unavailable", room_jid.str());
+    base::log_warn({room_jid.str(), {}}, "could not load the room: database unavailable");
     for (const Waiting& w : slot.waiting) answer(w.stanza, database_unavailable(), out);
     slots_.erase(it);
   } else {
@@ -400,7 +402,7 @@ void Service::commit_retirement(const std::string& local, Slot& slot) {
     } else {
       // Until the row is retired the name cannot be reused: what waited is refused and the
       // next stanza tries again (the same answer as a room that could not be loaded).
-      base::log_warn("could not mark temporary room {} destroyed; will retry", jid);
+      base::log_warn({jid, {}}, "could not mark the temporary room destroyed; will retry");
       for (const Waiting& w : s.waiting) {
         if (!xmpp::must_not_answer(w.stanza))
           out.send(xmpp::error_reply(w.stanza, database_unavailable()));

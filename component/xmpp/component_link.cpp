@@ -81,7 +81,9 @@ void ComponentLink::Impl::on_stanza_fault(xml::StanzaFault fault) {
   if (conn == nullptr) return;
   ++stats.stanza_faults;
   // One stanza's fault costs that stanza, never the stream: the listener answers it.
-  base::log_info("link: refused a stanza from {} ({}: {})",
+  base::log_info({fault.head ? fault.head->attr_or("to") : std::string_view(),
+                  fault.head ? fault.head->attr_or("id") : std::string_view()},
+                 "link: refused a stanza from {} ({}: {})",
                  fault.head ? fault.head->attr_or("from", "?") : std::string_view("?"),
                  fault.condition, fault.text);
   if (state == LinkState::up) listener.on_stanza_fault(fault);

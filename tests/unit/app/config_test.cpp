@@ -3,26 +3,35 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <initializer_list>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "app/component_app.hpp"
+#include "app/config_toml.hpp"
 
 namespace app {
 namespace {
 
 // Runs parse_config over a command line given as strings (argv[0] is added).
-ConfigResult run(std::initializer_list<std::string> args, const char* env_secret = nullptr) {
+ConfigResult run_with(std::initializer_list<std::string> args, const Environment& env) {
   std::vector<std::string> storage{"muc-component"};
   storage.insert(storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& s : storage) argv.push_back(s.data());
   argv.push_back(nullptr);
-  return parse_config(static_cast<int>(storage.size()), argv.data(), env_secret);
+  return parse_config(static_cast<int>(storage.size()), argv.data(), env);
+}
+
+ConfigResult run(std::initializer_list<std::string> args, const char* env_secret = nullptr) {
+  Environment env;
+  if (env_secret != nullptr) env.emplace_back("MUC_SECRET", env_secret);
+  return run_with(args, env);
 }
 
 Config ok(const ConfigResult& r) {
@@ -93,46 +102,9 @@ TEST(Config, HelpExitsZeroAndDocumentsEverything) {
   const auto* exit = std::get_if<ConfigExit>(&r);
   ASSERT_NE(exit, nullptr);
   EXPECT_EQ(exit->code, 0);
-  for (const char* word : {"--config",
-                           "--server",
-                           "--domain",
-                           "--secret",
-                           "--db",
-                           "--log-level",
-                           "MUC_SECRET",
-                           "[limits]",
-                           "max_stanza_bytes",
-                           "max_depth",
-                           "max_attributes",
-                           "[service]",
-                           "history_default",
-                           "service_admins",
-                           "room_creation",
-                           "creation_domains",
-                           "[link]",
-                           "stall_timeout",
-                           "history_max_bytes",
-                           "max_users_presence",
-                           "nick_max_bytes",
-                           "subject_max_bytes",
-                           "reason_max_bytes",
-                           "presence_max_bytes",
-                           "max_occupants",
-                           "max_rooms",
-                           "rooms_per_user_per_hour",
-                           "max_waiting",
-                           "max_loading",
-                           "disco_items_max",
-                           "registrations_per_room",
-                           "pending_invitations",
-                           "message_rate",
-                           "message_burst",
-                           "presence_rate",
-                           "presence_burst",
-                           "iq_relay_timeout",
-                           "locked_room_timeout",
-                           "voice_request_interval",
-                           "tombstone_seconds"}) {
+  for (const char* word :
+       {"--config", "--server", "--domain", "--secret", "--db", "--log-level", "--log-format",
+        "--check-config", "MUC_SECRET", "muc-component.conf.example"}) {
     EXPECT_NE(exit->message.find(word), std::string::npos) << word;
   }
 }
@@ -327,6 +299,170 @@ TEST(Config, RoomCreationValues) {
     TempFile f(std::string("[service]\nroom_creation = \"") + text + "\"\n");
     EXPECT_EQ(ok(run({"--secret", "s", "--config", f.path()})).room_creation, value);
   }
+}
+
+// ---- the example file, --check-config and the environment
+
+std::string check(const ConfigResult& r) {
+  const auto* exit = std::get_if<ConfigExit>(&r);
+  if (exit == nullptr || exit->code != 0) {
+    ADD_FAILURE() << "expected --check-config to succeed: "
+                  << (exit != nullptr ? exit->message : "no exit");
+    return {};
+  }
+  return exit->message;
+}
+
+const std::string kExample =
+    std::string(MUC_TEST_DATA_DIR) + "/../packaging/muc-component.conf.example";
+
+TEST(Config, ExampleFileHoldsTheDefaults) {
+  // Its values are the defaults: the file changes nothing that --check-config prints.
+  EXPECT_EQ(check(run({"--config", kExample, "--secret", "s", "--check-config"})),
+            check(run({"--secret", "s", "--check-config"})));
+}
+
+TEST(Config, ExampleFileHasEveryKeyWithAComment) {
+  std::string printed = check(run({"--secret", "s", "--check-config"}));
+  std::ifstream in(kExample);
+  std::vector<std::string> example;
+  for (std::string line; std::getline(in, line);) example.push_back(line);
+  std::istringstream keys(printed);
+  for (std::string line; std::getline(keys, line);) {
+    if (line.empty() || line.front() == '[') continue;
+    const std::string key = line.substr(0, line.find(" = ") + 3);
+    auto it = std::find_if(example.begin(), example.end(),
+                           [&](const std::string& e) { return e.starts_with(key); });
+    ASSERT_NE(it, example.end()) << "the example has no " << key;
+    ASSERT_NE(it, example.begin());
+    EXPECT_TRUE(std::prev(it)->starts_with("#")) << key << " has no comment above it";
+  }
+}
+
+TEST(Config, ReadmeTableHasEveryKey) {
+  std::ifstream in(std::string(MUC_TEST_DATA_DIR) + "/../README.md");
+  std::stringstream readme;
+  readme << in.rdbuf();
+  std::istringstream printed(check(run({"--secret", "s", "--check-config"})));
+  std::string table;
+  for (std::string line; std::getline(printed, line);) {
+    if (line.empty()) continue;
+    if (line.front() == '[') {
+      table = line;
+      continue;
+    }
+    const std::string key = line.substr(0, line.find(" = "));
+    const std::string cell = table.empty() ? "| `" + key + "` |" : "`" + table + " " + key + "`";
+    EXPECT_NE(readme.str().find(cell), std::string::npos) << "README's table lacks " << cell;
+  }
+}
+
+TEST(Config, CheckConfigPrintsEveryTableAndMasksSecrets) {
+  std::string printed = check(run(
+      {"--secret", "hunter2", "--db", "postgresql://muc:pw@db.example.org/muc", "--check-config"}));
+  EXPECT_EQ(printed.find("hunter2"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("secret = '********'\n"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("db = 'postgresql://muc:********@db.example.org/muc'\n"),
+            std::string::npos)
+      << printed;
+  for (const char* table : {"[limits]", "[link]", "[service]", "[metrics]"}) {
+    EXPECT_NE(printed.find(table), std::string::npos) << table;
+  }
+}
+
+TEST(Config, KeywordPasswordIsMaskedToo) {
+  EXPECT_EQ(keys::mask_password("host=db dbname=muc password=pw user=muc"),
+            "host=db dbname=muc password=******** user=muc");
+  EXPECT_EQ(keys::mask_password("postgresql:///muc?host=/run/pg&password=pw"),
+            "postgresql:///muc?host=/run/pg&password=********");
+  EXPECT_EQ(keys::mask_password("postgresql://muc@db/muc"), "postgresql://muc@db/muc");
+}
+
+TEST(Config, CheckConfigOfAnInvalidFileExitsWithTwo) {
+  TempFile f("[service]\nmax_rooms = -1\n");
+  expect_error(run({"--secret", "s", "--config", f.path(), "--check-config"}), "service.max_rooms");
+}
+
+TEST(Config, EnvironmentSetsTableKeys) {
+  Config c = ok(run_with({}, {{"MUC_SECRET", "s"},
+                              {"MUC_SERVICE_MAX_ROOMS", "5"},
+                              {"MUC_SERVICE_ARCHIVING_DEFAULT", "false"},
+                              {"MUC_SERVICE_MESSAGE_RATE", "0.25"},
+                              {"MUC_SERVICE_ROOM_CREATION", "admins"},
+                              {"MUC_SERVICE_SERVICE_ADMINS", "a@example.org, b@example.org"},
+                              {"MUC_LINK_STALL_TIMEOUT", "120"},
+                              {"MUC_LIMITS_MAX_DEPTH", "16"},
+                              {"MUC_METRICS_LISTEN", "127.0.0.1:9105"}}));
+  EXPECT_EQ(c.limits.max_rooms, 5u);
+  EXPECT_FALSE(c.archiving_default);
+  EXPECT_DOUBLE_EQ(c.limits.message_rate, 0.25);
+  EXPECT_EQ(c.room_creation, RoomCreation::admins);
+  ASSERT_EQ(c.service_admins.size(), 2u);
+  EXPECT_EQ(c.service_admins[1].bare_str(), "b@example.org");
+  EXPECT_EQ(c.link.stall_timeout, std::chrono::seconds(120));
+  EXPECT_EQ(c.link.limits.max_depth, 16u);
+  EXPECT_EQ(c.metrics_host, "127.0.0.1");
+  EXPECT_EQ(c.metrics_port, 9105);
+}
+
+TEST(Config, EnvironmentStringsStayStrings) {
+  // A secret or a domain that looks like a number or a boolean is still a string.
+  Config c = ok(run_with({}, {{"MUC_SECRET", "12345"}, {"MUC_SERVER", "10.0.0.1:5347"}}));
+  EXPECT_EQ(c.link.secret, "12345");
+  EXPECT_EQ(c.link.host, "10.0.0.1");
+}
+
+TEST(Config, EnvironmentOverridesTheFileAndFlagsOverrideTheEnvironment) {
+  TempFile f(
+      "domain = \"file.example.org\"\nserver = \"127.0.0.1:1111\"\n"
+      "[service]\nmax_rooms = 7\n");
+  Config c = ok(run_with({"--config", f.path(), "--server", "127.0.0.1:3333"},
+                         {{"MUC_SECRET", "s"},
+                          {"MUC_DOMAIN", "env.example.org"},
+                          {"MUC_SERVER", "127.0.0.1:2222"},
+                          {"MUC_SERVICE_MAX_ROOMS", "8"}}));
+  EXPECT_EQ(c.link.domain, "env.example.org");
+  EXPECT_EQ(c.link.port, 3333);
+  EXPECT_EQ(c.limits.max_rooms, 8u);
+}
+
+TEST(Config, BadEnvironmentValueNamesTheVariable) {
+  expect_error(run_with({}, {{"MUC_SECRET", "s"}, {"MUC_LINK_STALL_TIMEOUT", "soon"}}),
+               "environment variable MUC_LINK_STALL_TIMEOUT: expected an integer");
+  expect_error(run_with({}, {{"MUC_SECRET", "s"}, {"MUC_SERVER", "nowhere"}}), "MUC_SERVER");
+}
+
+TEST(Config, UnknownTableKeyInTheEnvironmentIsAnError) {
+  expect_error(run_with({}, {{"MUC_SECRET", "s"}, {"MUC_SERVICE_MAX_ROOM", "5"}}),
+               "environment variable MUC_SERVICE_MAX_ROOM: unknown key");
+}
+
+TEST(Config, OtherMucVariablesAreNotSettings) {
+  ok(run_with({}, {{"MUC_SECRET", "s"}, {"MUC_IQ_AUDIT", "1"}, {"MUC_E2E_DB", "1"}}));
+}
+
+TEST(Config, LogFormatJsonFromTheFlag) {
+  EXPECT_EQ(ok(run({"--secret", "s", "--log-format", "json"})).log_format, base::LogFormat::json);
+  expect_error(run({"--secret", "s", "--log-format", "xml"}), "expected text or json");
+}
+
+TEST(Config, MetricsListenNeedsHostAndPort) {
+  TempFile f("[metrics]\nlisten = \"9105\"\n");
+  expect_error(run({"--secret", "s", "--config", f.path()}), "metrics.listen");
+  EXPECT_TRUE(ok(run({"--secret", "s"})).metrics_host.empty());
+}
+
+TEST(LogLine, JsonLineCarriesRoomIdAndEscapedMessage) {
+  EXPECT_EQ(base::format_log_line(base::LogLevel::warn, "said \"hi\"\n",
+                                  {"room@conference.localhost", "m1"}, base::LogFormat::json),
+            "\"level\":\"warn\",\"room\":\"room@conference.localhost\",\"id\":\"m1\","
+            "\"msg\":\"said \\\"hi\\\"\\n\"");
+}
+
+TEST(LogLine, TextLineIsOneLineWithItsFields) {
+  EXPECT_EQ(base::format_log_line(base::LogLevel::info, "two\nlines", {"r@c", "m1"},
+                                  base::LogFormat::text),
+            "info  room=r@c id=m1 two lines");
 }
 
 }  // namespace
