@@ -6,7 +6,9 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -14,12 +16,13 @@
 #include <utility>
 #include <vector>
 
+#include "db/pg_store.hpp"
 #include "muc/store.hpp"
 
 namespace db {
 
 struct Job {
-  enum class Kind { commit, load, list, archive, ends, retract };
+  enum class Kind { commit, load, list, archive, ends, retract, counts };
   Kind kind = Kind::commit;
   std::string room;
   std::vector<muc::StoreOp> ops;  // commit only
@@ -31,6 +34,7 @@ struct Job {
   muc::Store::ArchiveEndsDone ends_done;
   std::optional<muc::RetractMessage> retract_op;  // retract only
   muc::Store::RetractDone retract_done;
+  std::function<void(StoredCounts, bool)> counts_done;  // counts only
   // Results, set by the worker.
   bool ok = false;
   std::optional<muc::RoomSnapshot> snapshot;
@@ -39,6 +43,7 @@ struct Job {
   muc::ArchivePage page;
   muc::ArchiveEnds ends;
   muc::RetractResult retract_result;
+  StoredCounts counts;
 };
 
 using JobPtr = std::unique_ptr<Job>;

@@ -19,10 +19,15 @@ struct PgStore::Impl {
   std::unique_ptr<PgWorker> worker;
   std::thread thread;
   bool closed = false;
+  std::uint64_t submitted = 0;  // loop thread only, as is delivered
+  std::uint64_t delivered = 0;
 
   // Loop thread: run the callbacks of finished jobs, in the order the jobs were queued.
   void deliver() {
-    for (auto& job : queue.take_done()) complete(*job);
+    for (auto& job : queue.take_done()) {
+      ++delivered;
+      complete(*job);
+    }
   }
 
   static void complete(Job& job) {
@@ -36,14 +41,18 @@ struct PgStore::Impl {
       if (job.ends_done) job.ends_done(std::move(job.ends), job.ok);
     } else if (job.kind == Job::Kind::retract) {
       if (job.retract_done) job.retract_done(std::move(job.retract_result), job.ok);
+    } else if (job.kind == Job::Kind::counts) {
+      if (job.counts_done) job.counts_done(job.counts, job.ok);
     } else if (job.load_done) {
       job.load_done(std::move(job.snapshot), job.ok, std::move(job.tombstone));
     }
   }
 
   void submit(JobPtr job) {
+    ++submitted;
     // After close() there is no worker and no handle to come back through: fail now.
     if (closed || !queue.push(job)) {
+      ++delivered;
       job->ok = false;
       job->snapshot.reset();
       job->listing.clear();
@@ -125,6 +134,13 @@ void PgStore::retract(muc::RetractMessage op, RetractDone done) {
   impl_->submit(std::move(job));
 }
 
+void PgStore::count_stored(std::function<void(StoredCounts, bool)> done) {
+  auto job = std::make_unique<Job>();
+  job->kind = Job::Kind::counts;
+  job->counts_done = std::move(done);
+  impl_->submit(std::move(job));
+}
+
 void PgStore::close() {
   if (!impl_ || impl_->closed) return;
   impl_->queue.stop();
@@ -141,8 +157,23 @@ void PgStore::close() {
 
 PgStore::Stats PgStore::stats() const {
   const WorkerCounters& c = impl_->counters;
-  return {c.jobs.load(), c.failed.load(), c.transactions.load(), c.connects.load(),
+  Stats s{c.jobs.load(), c.failed.load(), c.transactions.load(), c.connects.load(),
           c.in_doubt.load()};
+  s.archived = c.archived.load();
+  s.queued = impl_->submitted - impl_->delivered;
+  for (std::size_t i = 0; i < kCommitBuckets.size(); ++i) s.commit_le[i] = c.commit_le[i].load();
+  s.commit_count = c.commit_count.load();
+  s.commit_seconds = static_cast<double>(c.commit_micros.load()) / 1e6;
+  return s;
+}
+
+void WorkerCounters::commit_took(std::chrono::microseconds took) {
+  const double seconds = static_cast<double>(took.count()) / 1e6;
+  for (std::size_t i = 0; i < kCommitBuckets.size(); ++i) {
+    if (seconds <= kCommitBuckets[i]) commit_le[i].fetch_add(1, std::memory_order_relaxed);
+  }
+  commit_count.fetch_add(1, std::memory_order_relaxed);
+  commit_micros.fetch_add(static_cast<std::uint64_t>(took.count()), std::memory_order_relaxed);
 }
 
 }  // namespace db

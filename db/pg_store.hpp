@@ -18,16 +18,29 @@
 // committed first (or come earlier in the same commit), else the commit fails.
 #pragma once
 
+#include <array>
+
 #include <uv.h>
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "muc/store.hpp"
 
 namespace db {
+
+// Upper bounds, in seconds, of the commit latency histogram's buckets (Prometheus "le").
+inline constexpr std::array<double, 12> kCommitBuckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                          0.1,   0.25,   0.5,   1.0,  2.5,   10.0};
+
+// What the database holds, for metrics (PgStore::count_stored).
+struct StoredCounts {
+  std::uint64_t rooms = 0;     // live rooms with a row
+  std::uint64_t messages = 0;  // archived rows, PostgreSQL's estimate (no scan)
+};
 
 struct PgStoreOptions {
   std::chrono::milliseconds backoff_initial{100};
@@ -47,6 +60,12 @@ class PgStore : public muc::Store {
     std::uint64_t transactions = 0;  // commit transactions attempted (a group counts once)
     std::uint64_t connects = 0;      // successful connections, the first included
     std::uint64_t in_doubt = 0;      // COMMITs that lost their connection (pg_in_doubt.hpp)
+    std::uint64_t archived = 0;      // archived messages committed
+    std::uint64_t queued = 0;        // jobs submitted and not yet delivered back
+    // Commit transactions by duration: commit_le[i] took at most kCommitBuckets[i] seconds.
+    std::array<std::uint64_t, kCommitBuckets.size()> commit_le{};
+    std::uint64_t commit_count = 0;
+    double commit_seconds = 0;  // their total duration
   };
 
   // Starts the worker, which connects at once. `uri` is a libpq connection string. Does
@@ -63,6 +82,9 @@ class PgStore : public muc::Store {
   void query_archive(muc::ArchiveQuery query, ArchiveDone done) override;
   void archive_ends(const std::string& room, ArchiveEndsDone done) override;
   void retract(muc::RetractMessage op, RetractDone done) override;
+  // Live rooms with a row and an estimate of archived rows, for metrics; a read job like
+  // any other, queued behind them.
+  void count_stored(std::function<void(StoredCounts, bool)> done);
 
   // On the loop thread, before the loop ends: lets the worker finish the jobs already
   // queued (failing them without retrying if the database is down), joins it, delivers

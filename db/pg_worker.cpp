@@ -77,6 +77,8 @@ void PgWorker::run() {
       run_archive(*jobs.front());
     } else if (jobs.front()->kind == Job::Kind::retract) {
       run_retract(*jobs.front());
+    } else if (jobs.front()->kind == Job::Kind::counts) {
+      run_counts(*jobs.front());
     } else {
       run_commits(jobs);
     }
@@ -200,6 +202,7 @@ PgWorker::Outcome PgWorker::commit_jobs(JobPtr* first, JobPtr* last, bool log_re
   std::string what = count == 1 ? "commit for room " + (*first)->room
                                 : "group commit of " + std::to_string(count) + " jobs";
   std::optional<std::int64_t> xid;
+  const auto started = Clock::now();
   Outcome outcome = attempt(
       what, log_rejection,
       [&](pqxx::connection& conn) {
@@ -212,7 +215,17 @@ PgWorker::Outcome PgWorker::commit_jobs(JobPtr* first, JobPtr* last, bool log_re
         t.commit();
       },
       &xid);
-  for (JobPtr* j = first; j != last; ++j) (*j)->ok = outcome == Outcome::ok;
+  counters_.commit_took(
+      std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started));
+  for (JobPtr* j = first; j != last; ++j) {
+    (*j)->ok = outcome == Outcome::ok;
+    if (!(*j)->ok) continue;
+    for (const auto& op : (*j)->ops) {
+      if (std::holds_alternative<muc::ArchiveMessage>(op)) {
+        counters_.archived.fetch_add(1, std::memory_order_relaxed);
+      }
+    }
+  }
   return outcome;
 }
 
@@ -295,6 +308,23 @@ void PgWorker::run_retract(Job& job) {
       &xid);
   job.ok = outcome == Outcome::ok;
   if (!job.ok) job.retract_result = {};
+}
+
+void PgWorker::run_counts(Job& job) {
+  Outcome outcome = attempt("count of stored rooms", true, [&](pqxx::connection& conn) {
+    pqxx::read_transaction t(conn);
+    // reltuples: the planner's estimate, kept by VACUUM and ANALYZE (-1 before the first);
+    // counting 10 million rows for a metric would be a scan every scrape.
+    auto r = t.exec(R"(
+      SELECT (SELECT count(*) FROM rooms WHERE destroyed_at IS NULL),
+             (SELECT greatest(reltuples, 0)::bigint FROM pg_class
+              WHERE oid = 'messages'::regclass))");
+    job.counts.rooms = r[0][0].as<std::uint64_t>();
+    job.counts.messages = r[0][1].as<std::uint64_t>();
+    t.commit();
+  });
+  job.ok = outcome == Outcome::ok;
+  if (!job.ok) job.counts = {};
 }
 
 }  // namespace db

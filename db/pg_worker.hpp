@@ -3,6 +3,7 @@
 // touches the connection (libpqxx: one connection per thread).
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -25,6 +26,13 @@ struct WorkerCounters {
   std::atomic<std::uint64_t> transactions{0};
   std::atomic<std::uint64_t> connects{0};
   std::atomic<std::uint64_t> in_doubt{0};
+  std::atomic<std::uint64_t> archived{0};  // ArchiveMessage rows committed
+  // How long commit transactions took, retries included (PgStore::Stats::commit_seconds).
+  std::array<std::atomic<std::uint64_t>, kCommitBuckets.size()> commit_le{};
+  std::atomic<std::uint64_t> commit_count{0};
+  std::atomic<std::uint64_t> commit_micros{0};
+
+  void commit_took(std::chrono::microseconds took);
 };
 
 class PgWorker {
@@ -59,6 +67,7 @@ class PgWorker {
   void run_list(Job& job);
   void run_archive(Job& job);  // Kind::archive and Kind::ends
   void run_retract(Job& job);
+  void run_counts(Job& job);
 
   std::string uri_;
   PgStoreOptions options_;

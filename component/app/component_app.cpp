@@ -14,6 +14,8 @@ constexpr std::uint64_t kCheckTickMs = 100;
 // Relayed iqs are answered for their target once [service] iq_relay_timeout has passed; a
 // tick a second makes that at most a second late. A tick with nothing due costs O(1).
 constexpr std::uint64_t kRelayTickMs = 1000;
+// What the database holds is counted this often for the metrics.
+constexpr std::uint64_t kCountsTickMs = 30000;
 }  // namespace
 
 muc::ServiceConfig service_config(const Config& c, std::string occupant_id_secret) {
@@ -46,15 +48,22 @@ ComponentApp::ComponentApp(uv_loop_t* loop, const Config& config, std::string oc
       store_(config.db_uri.empty() ? nullptr : std::make_unique<db::PgStore>(loop, config.db_uri)),
       service_(service_config(config, std::move(occupant_id_secret)), store_.get(),
                [this](muc::Effects& fx) { send(fx); }),
-      link_(loop, config.link, *this) {
+      link_(loop, config.link, *this),
+      metrics_host_(config.metrics_host),
+      metrics_port_(config.metrics_port) {
   uv_signal_init(loop_, &sigint_);
   uv_signal_init(loop_, &sigterm_);
   uv_timer_init(loop_, &check_timer_);
   uv_timer_init(loop_, &relay_timer_);
+  uv_timer_init(loop_, &counts_timer_);
   sigint_.data = this;
   sigterm_.data = this;
   check_timer_.data = this;
   relay_timer_.data = this;
+  counts_timer_.data = this;
+  if (!metrics_host_.empty()) {
+    metrics_server_ = std::make_unique<MetricsServer>(loop_, [this] { return render_metrics(); });
+  }
 }
 
 ComponentApp::~ComponentApp() = default;
@@ -63,6 +72,18 @@ int ComponentApp::run() {
   uv_signal_start(&sigint_, &ComponentApp::on_signal, SIGINT);
   uv_signal_start(&sigterm_, &ComponentApp::on_signal, SIGTERM);
   uv_timer_start(&relay_timer_, &ComponentApp::on_relay_timer, kRelayTickMs, kRelayTickMs);
+  if (metrics_server_) {
+    if (auto error = metrics_server_->start(metrics_host_, metrics_port_)) {
+      // The operator asked for metrics: running without them would hide that they are off.
+      base::log_error("{}", *error);
+      stopping_ = true;
+      exit_code_ = 1;
+      close_handles();
+      uv_run(loop_, UV_RUN_DEFAULT);
+      return exit_code_;
+    }
+    if (store_) uv_timer_start(&counts_timer_, &ComponentApp::on_counts_timer, 0, kCountsTickMs);
+  }
   link_.start();
   uv_run(loop_, UV_RUN_DEFAULT);
   if (audit_) {
@@ -84,6 +105,32 @@ void ComponentApp::on_relay_timer(uv_timer_t* handle) {
   muc::Effects fx;
   self->service_.expire(std::chrono::system_clock::now(), fx);
   self->send(fx);
+}
+
+void ComponentApp::on_counts_timer(uv_timer_t* handle) {
+  auto* self = static_cast<ComponentApp*>(handle->data);
+  self->store_->count_stored([self](db::StoredCounts counts, bool ok) {
+    if (ok) self->stored_ = counts;
+  });
+}
+
+std::string ComponentApp::render_metrics() const {
+  Gauges g;
+  for (const muc::Room* room : service_.rooms()) {
+    ++g.rooms_loaded;
+    g.occupants += room->occupant_count();
+  }
+  g.link_up = link_.up();
+  g.queue_bytes = link_.queued_bytes();
+  g.peak_queue_bytes = link_.stats().peak_queue_bytes;
+  g.reconnects = link_.stats().reconnects;
+  g.stanza_faults = link_.stats().stanza_faults;
+  if (store_) {
+    g.database = true;
+    g.db = store_->stats();
+    g.stored = stored_;
+  }
+  return metrics_.render(g);
 }
 
 void ComponentApp::on_signal(uv_signal_t* handle, int signum) {
@@ -108,15 +155,20 @@ void ComponentApp::shutdown(int exit_code) {
     service_.shut_down(fx);
     send(fx);
   }
-  link_.stop([this] {
-    uv_close(reinterpret_cast<uv_handle_t*>(&sigint_), nullptr);
-    uv_close(reinterpret_cast<uv_handle_t*>(&sigterm_), nullptr);
-    uv_close(reinterpret_cast<uv_handle_t*>(&check_timer_), nullptr);
-    uv_close(reinterpret_cast<uv_handle_t*>(&relay_timer_), nullptr);
-    // Commits already queued finish (their clients were not answered yet, and the link is
-    // gone, but what was decided is made durable or reported failed in the log).
-    if (store_) store_->close();
-  });
+  link_.stop([this] { close_handles(); });
+}
+
+void ComponentApp::close_handles() {
+  uv_timer_stop(&counts_timer_);
+  if (metrics_server_) metrics_server_->stop();
+  uv_close(reinterpret_cast<uv_handle_t*>(&sigint_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&sigterm_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&check_timer_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&relay_timer_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&counts_timer_), nullptr);
+  // Commits already queued finish (their clients were not answered yet, and the link is
+  // gone, but what was decided is made durable or reported failed in the log).
+  if (store_) store_->close();
 }
 
 void ComponentApp::on_link_up() {
@@ -138,6 +190,7 @@ void ComponentApp::on_check_timer(uv_timer_t* handle) {
 
 void ComponentApp::on_stanza(xml::Element stanza) {
   if (audit_) audit_->inbound(stanza);
+  metrics_.inbound(stanza);
   muc::Effects fx;
   service_.handle(stanza, std::chrono::system_clock::now(), fx);
   send(fx);
@@ -154,6 +207,7 @@ void ComponentApp::on_stanza_fault(const xml::StanzaFault& fault) {
 void ComponentApp::send(muc::Effects& fx) {
   for (const muc::Outbound& o : fx.out) {
     if (audit_) audit_->outbound(o);
+    metrics_.outbound(o);
     if (o.everyone) {
       link_.send(o.stanza, o.everyone);
     } else {

@@ -9,6 +9,8 @@
 #include <string>
 
 #include "app/config.hpp"
+#include "app/metrics.hpp"
+#include "app/metrics_server.hpp"
 #include "db/pg_store.hpp"
 #include "muc/iq_audit.hpp"
 #include "muc/service.hpp"
@@ -41,8 +43,11 @@ class ComponentApp final : public xmpp::ComponentLink::Listener {
   static void on_signal(uv_signal_t* handle, int signum);
   static void on_check_timer(uv_timer_t* handle);
   static void on_relay_timer(uv_timer_t* handle);
+  static void on_counts_timer(uv_timer_t* handle);
   void shutdown(int exit_code);
+  void close_handles();
   void send(muc::Effects& fx);
+  std::string render_metrics() const;
 
   uv_loop_t* loop_;
   std::unique_ptr<muc::IqAudit> audit_;  // null unless asked for: nothing to pay otherwise
@@ -55,6 +60,14 @@ class ComponentApp final : public xmpp::ComponentLink::Listener {
   uv_timer_t check_timer_{};
   // Every second: relayed iqs whose target has not answered in time (Service::expire).
   uv_timer_t relay_timer_{};
+  // [metrics] listen: what is counted, the endpoint, and what the database holds, counted
+  // every 30 s (a scrape never waits for PostgreSQL).
+  Metrics metrics_;
+  std::unique_ptr<MetricsServer> metrics_server_;
+  std::string metrics_host_;
+  std::uint16_t metrics_port_ = 0;
+  db::StoredCounts stored_;
+  uv_timer_t counts_timer_{};
   bool was_up_ = false;
   int exit_code_ = 0;
   bool stopping_ = false;

@@ -35,6 +35,13 @@ from typing import Dict, List, Optional
 
 from .client import Client
 
+
+def _free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
 REPO = Path(__file__).resolve().parents[3]
 LIB = REPO / "scripts" / "lib"
 PROSODY_MUC_DOMAIN = "muc.localhost"
@@ -267,6 +274,7 @@ class E2E:
         self.prosody: Optional[Prosody] = None
         self.postgres: Optional[Postgres] = None
         self.component: Optional[Component] = None
+        self.metrics_port = 0  # the component's Prometheus endpoint (test_metrics.py)
         self.host = "127.0.0.1"
 
     @property
@@ -303,7 +311,10 @@ class E2E:
             # Every test creates its rooms as alice; the per-user creation quota would stop
             # the suite, not a flooder. The other bounds keep their defaults.
             config = self.workdir / "component.toml"
-            config.write_text("[service]\nrooms_per_user_per_hour = 0\n")
+            # The Prometheus endpoint is on, on a free port, so that tests can scrape it.
+            self.metrics_port = _free_port()
+            config.write_text("[service]\nrooms_per_user_per_hour = 0\n"
+                              f"[metrics]\nlisten = \"127.0.0.1:{self.metrics_port}\"\n")
             args += ["--config", str(config)]
             args += shlex.split(os.environ.get("MUC_COMPONENT_ARGS", ""))
             # The audit's line is logged at info: a quieter component cannot be checked.
