@@ -115,7 +115,7 @@ async def wait_all(futures, deadline: float, what: str, joiners: List[Joiner], w
 
 async def test_join_storm_every_client_enters_and_sees_every_occupant_and_link_stays_up(muc):
     env = muc.env
-    if not env.prosody.has_anonymous_host():
+    if not env.server.has_anonymous_host():
         pytest.skip(f"Prosody has no {ANON_DOMAIN} VirtualHost with anonymous authentication")
     started = time.monotonic()
     deadline = started + TEST_TIMEOUT - 5  # our own diagnostics before the harness's timeout
@@ -134,7 +134,7 @@ async def test_join_storm_every_client_enters_and_sees_every_occupant_and_link_s
 
     async def login(j: Joiner) -> None:
         async with gate:
-            j.client = await RawClient(env.host, env.prosody.c2s_port, ANON_DOMAIN,
+            j.client = await RawClient(env.host, env.server.c2s_port, ANON_DOMAIN,
                                        on_stanza=j.on_stanza).connect()
         j.client.closed.add_done_callback(lambda f, j=j: j.stream_ended(f.result()))
 

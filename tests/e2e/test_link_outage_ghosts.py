@@ -11,16 +11,16 @@ from harness.stanza import bare
 
 async def _kill_prosody_and_start_it_again(env) -> None:
     # A pidfd becomes readable when the process has exited: an event to await, no polling.
-    pidfd = os.pidfd_open(env.prosody.pid)
+    pidfd = os.pidfd_open(env.server.pid)
     exited = asyncio.get_running_loop().create_future()
     asyncio.get_running_loop().add_reader(pidfd, lambda: exited.done() or exited.set_result(None))
     try:
-        os.kill(env.prosody.pid, signal.SIGKILL)  # no unavailable presence reaches the component
+        os.kill(env.server.pid, signal.SIGKILL)  # no unavailable presence reaches the component
         await asyncio.wait_for(exited, 10)
     finally:
         asyncio.get_running_loop().remove_reader(pidfd)
         os.close(pidfd)
-    env.prosody.start()
+    env.server.start()
     await env.wait_attached(env.attach_timeout)
 
 

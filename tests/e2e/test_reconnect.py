@@ -18,7 +18,7 @@ async def test_component_reattaches_after_prosody_restart(muc):
     await muc.aclose()
     pid = env.component.proc.pid if env.component else None
 
-    env.restart_prosody()
+    env.restart_server()
     await env.wait_attached(env.attach_timeout)
 
     if env.component:
