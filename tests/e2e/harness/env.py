@@ -10,8 +10,9 @@ Settings (environment):
   MUC_COMPONENT_ARGS       extra arguments for it (shell-quoted), e.g. "--config x.toml"
   MUC_E2E_DOMAIN           MUC service under test (default conference.localhost)
   MUC_E2E_START_COMPONENT  1/0; default 1, but 0 when MUC_E2E_DOMAIN is the server's own MUC
-                           (muc.localhost), which lets the tests run against Prosody's or
-                           ejabberd's MUC
+                           (muc.localhost), which lets the tests run against Prosody's MUC
+                           (ejabberd's mod_muc is there too, but the suite is not checked
+                           against it)
   MUC_E2E_DB               1 = start a throwaway PostgreSQL and pass --db URI to the component
   MUC_E2E_COMPONENT_LOG_LEVEL  passed as --log-level (default debug; empty = not passed)
   MUC_E2E_PROSODY_LOG_LEVEL    Prosody's log level (default debug)
