@@ -3,6 +3,7 @@
 Run:  MUC_COMPONENT_BIN=build/muc-component /usr/bin/python3 -m pytest -q tests/e2e
 Against Prosody's own MUC (to check the harness):
       MUC_E2E_DOMAIN=muc.localhost /usr/bin/python3 -m pytest -q tests/e2e
+Through ejabberd instead of Prosody:  MUC_E2E_SERVER=ejabberd ...
 Other settings: see harness/env.py.
 
 `async def test_x(muc)` tests run on a fresh event loop each; the clients they open through
@@ -34,7 +35,7 @@ def e2e(request):
     env = E2E()
     if env.start_component and not env.binary:
         msg = ("MUC_COMPONENT_BIN is not set: point it at the built muc-component binary "
-               "(or set MUC_E2E_DOMAIN=muc.localhost to run against Prosody's own MUC)")
+               "(or set MUC_E2E_DOMAIN=muc.localhost to run against the server's own MUC)")
         if os.environ.get("CI", "").lower() == "true":
             pytest.exit(f"CI=true and {msg}", returncode=1)
         pytest.skip(msg)
@@ -159,11 +160,13 @@ def pytest_runtest_makereport(item, call):
 
 
 def pytest_collection_modifyitems(session, config, items):
-    """Tests that restart Prosody go last, so that a component that fails to re-attach
+    """Tests that restart the XMPP server go last, so that a component that fails to re-attach
     fails only them."""
     items.sort(key=lambda item: item.module.__name__ == "test_reconnect")
 
 
 def pytest_report_header(config):
     domain = os.environ.get("MUC_E2E_DOMAIN", "conference.localhost")
-    return [f"e2e: MUC service {domain}, MUC_COMPONENT_BIN={os.environ.get('MUC_COMPONENT_BIN', '(unset)')}"]
+    server = os.environ.get("MUC_E2E_SERVER", "prosody") or "prosody"
+    return [f"e2e: XMPP server {server}, MUC service {domain}, "
+            f"MUC_COMPONENT_BIN={os.environ.get('MUC_COMPONENT_BIN', '(unset)')}"]

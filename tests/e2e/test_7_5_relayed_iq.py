@@ -51,7 +51,7 @@ class Silent:
                 self.asked.set_result(el)
 
     async def enter(self, env) -> None:
-        self.client = await RawClient(env.host, env.prosody.c2s_port, ANON_DOMAIN,
+        self.client = await RawClient(env.host, env.server.c2s_port, ANON_DOMAIN,
                                       on_stanza=self.on_stanza).connect()
         self.client.send(f"<presence to='{self.occupant}'><x xmlns='{NS_MUC}'/></presence>")
         await asyncio.wait_for(self.entered, 5)

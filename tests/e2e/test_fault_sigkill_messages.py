@@ -124,8 +124,8 @@ async def test_every_received_message_is_archived_once_after_sigkill_and_restart
         status = kill_task.result()
         await asyncio.gather(*senders)
         assert status == -signal.SIGKILL, f"muc-component exit status {status}, expected SIGKILL"
-        # Everything the dead component sent is in the clients' streams once Prosody says it
-        # is gone.
+        # Everything the dead component sent is in the clients' streams once the server says
+        # it is gone.
         await asyncio.gather(*(wait_detached(c, env.domain, timeout=20.0) for c in clients))
         killed_at = time.monotonic() - started
         mark = env.component_log_mark()

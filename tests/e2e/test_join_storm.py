@@ -3,7 +3,7 @@ cost the link"; XEP-0045 7.2.3 presence of existing occupants, 7.2.4 the new occ
 presence to all, 7.2.5 self-presence with status 110; XEP-0114).
 
 An owner creates a persistent room and leaves it. Then N clients (200; MUC_E2E_STORM_CLIENTS)
-that are logged in through Prosody send their join presences all at once, with no waiting
+that are logged in through the XMPP server send their join presences all at once, with no waiting
 between them: about N^2 = 40,000 presences flow out of the component through one stream.
 Every client must get in (its self-presence with status 110) and see every occupant (N
 available occupant presences, its own included, no duplicates), and the component's log
@@ -12,10 +12,10 @@ client gets its own exit with <destroy/>, which is also how the test knows the r
 quiet again (N leaves instead would cost another N^2/2 presences).
 
 The N clients are harness.rawc2s clients (plain asyncio c2s streams, SASL ANONYMOUS on
-Prosody's anon.localhost host, bind, raw presences): slixmpp is too slow for 200 sessions
+the server's anon.localhost host, bind, raw presences): slixmpp is too slow for 200 sessions
 and 40,000 stanzas in one loop on two cores. Every wait is for an event (a stanza, a
 stream's end) with a deadline inside MUC_E2E_TEST_TIMEOUT; nothing sleeps. Against
-Prosody's own MUC (MUC_E2E_DOMAIN=muc.localhost) the same storm runs, without a link to
+the server's own MUC (MUC_E2E_DOMAIN=muc.localhost) the same storm runs, without a link to
 watch.
 """
 import asyncio
@@ -35,7 +35,7 @@ from harness.stanza import NS_MUC, NS_MUC_OWNER, NS_MUC_USER, bare, q
 
 CLIENTS = int(os.environ.get("MUC_E2E_STORM_CLIENTS", "200"))
 TEST_TIMEOUT = float(os.environ.get("MUC_E2E_TEST_TIMEOUT", "60"))  # as conftest.py
-LOGIN_CONCURRENCY = 25  # c2s logins in flight at once (Prosody's listen backlog is small)
+LOGIN_CONCURRENCY = 25  # c2s logins in flight at once (the servers' listen backlogs are small)
 
 _PRESENCE = q("jabber:client", "presence")
 
@@ -115,8 +115,8 @@ async def wait_all(futures, deadline: float, what: str, joiners: List[Joiner], w
 
 async def test_join_storm_every_client_enters_and_sees_every_occupant_and_link_stays_up(muc):
     env = muc.env
-    if not env.prosody.has_anonymous_host():
-        pytest.skip(f"Prosody has no {ANON_DOMAIN} VirtualHost with anonymous authentication")
+    if not env.server.has_anonymous_host():
+        pytest.skip(f"the XMPP server has no {ANON_DOMAIN} host with anonymous authentication")
     started = time.monotonic()
     deadline = started + TEST_TIMEOUT - 5  # our own diagnostics before the harness's timeout
     await env.wait_attached(env.attach_timeout)
@@ -134,7 +134,7 @@ async def test_join_storm_every_client_enters_and_sees_every_occupant_and_link_s
 
     async def login(j: Joiner) -> None:
         async with gate:
-            j.client = await RawClient(env.host, env.prosody.c2s_port, ANON_DOMAIN,
+            j.client = await RawClient(env.host, env.server.c2s_port, ANON_DOMAIN,
                                        on_stanza=j.on_stanza).connect()
         j.client.closed.add_done_callback(lambda f, j=j: j.stream_ended(f.result()))
 

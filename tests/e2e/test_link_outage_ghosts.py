@@ -1,6 +1,7 @@
 """After an outage of the link the component cannot know who is still online: it checks
 every occupant's session (an XEP-0199 ping from the room) and removes, with status 333,
-those the server says are gone. Prosody killed outright tells nobody that its users left."""
+those the server says are gone. A server killed outright (Prosody, ejabberd) tells nobody
+that its users left."""
 import asyncio
 import os
 import signal
@@ -9,18 +10,18 @@ from harness.muc import create_room, join, presence_from
 from harness.stanza import bare
 
 
-async def _kill_prosody_and_start_it_again(env) -> None:
+async def _kill_server_and_start_it_again(env) -> None:
     # A pidfd becomes readable when the process has exited: an event to await, no polling.
-    pidfd = os.pidfd_open(env.prosody.pid)
+    pidfd = os.pidfd_open(env.server.pid)
     exited = asyncio.get_running_loop().create_future()
     asyncio.get_running_loop().add_reader(pidfd, lambda: exited.done() or exited.set_result(None))
     try:
-        os.kill(env.prosody.pid, signal.SIGKILL)  # no unavailable presence reaches the component
+        os.kill(env.server.pid, signal.SIGKILL)  # no unavailable presence reaches the component
         await asyncio.wait_for(exited, 10)
     finally:
         asyncio.get_running_loop().remove_reader(pidfd)
         os.close(pidfd)
-    env.prosody.start()
+    env.server.start()
     await env.wait_attached(env.attach_timeout)
 
 
@@ -33,9 +34,9 @@ async def test_sessions_lost_in_an_outage_are_removed_with_333_when_the_link_ret
     await join(bob, f"{room}/Bob")
     await alice.expect(presence_from(f"{room}/Bob"), "bob's join")
     clients = (alice, bob)
-    await _kill_prosody_and_start_it_again(env)
+    await _kill_server_and_start_it_again(env)
     for c in clients:
-        c.abort()  # their connections died with Prosody
+        c.abort()  # their connections died with the server
 
     # A newcomer either sees no trace of Alice and Bob, or sees them leave with 333 once the
     # server has answered the component's check that their sessions are gone.

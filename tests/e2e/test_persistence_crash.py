@@ -87,8 +87,8 @@ async def test_acknowledged_member_grants_survive_sigkill(muc):
     try:
         status = kill_task.result()
         assert status == -signal.SIGKILL, f"muc-component exit status {status}, expected killed by SIGKILL"
-        # Results the component sent before it died may still be on their way: once Prosody
-        # says the component is gone, they are all in alice's queue.
+        # Results the component sent before it died may still be on their way: once the
+        # server says the component is gone, they are all in alice's queue.
         await wait_detached(alice, env.domain, timeout=20.0)
         for reply in alice.take(is_reply):
             account(reply)

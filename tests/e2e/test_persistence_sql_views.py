@@ -35,7 +35,8 @@ async def test_views_answer_bans_audit_rooms_members_and_messages(muc):
     reply = await admin_set(alice, room, admin_item(jid="eve@localhost", affiliation="outcast",
                                                     reason=BAN_REASON))
     assert reply.type == "result", reply
-    alice.send(f"<message type='groupchat' to='{room}' id='{new_id('subj')}'>"
+    subject_id = new_id("subj")
+    alice.send(f"<message type='groupchat' to='{room}' id='{subject_id}'>"
                f"<subject>{SUBJECT}</subject></message>")
     await alice.expect(lambda s: is_subject(room)(s) and s.subject == SUBJECT, "the subject change")
     mid = new_id("logged")
@@ -79,8 +80,14 @@ async def test_views_answer_bans_audit_rooms_members_and_messages(muc):
     assert members == [{"jid": "alice@localhost", "affiliation": "owner"},
                        {"jid": "carol@localhost", "affiliation": "member"}], members
 
-    # What was said.
-    messages = env.sql("SELECT room, sender_nick, sender_jid, message_id, body, room_live "
-                       "FROM muc_messages WHERE room = :'room' ORDER BY sent_at, id", room=room)
+    # What was said, and the subject change before it (archived since migration 0011: its
+    # own row, `subject` set and no body; README "muc_messages").
+    messages = env.sql("SELECT room, sender_nick, sender_jid, message_id, body, subject, "
+                       "room_live FROM muc_messages WHERE room = :'room' ORDER BY sent_at, id",
+                       room=room)
     assert messages == [{"room": room, "sender_nick": "Alice", "sender_jid": "alice@localhost",
-                         "message_id": mid, "body": BODY, "room_live": True}], messages
+                         "message_id": subject_id, "body": None, "subject": SUBJECT,
+                         "room_live": True},
+                        {"room": room, "sender_nick": "Alice", "sender_jid": "alice@localhost",
+                         "message_id": mid, "body": BODY, "subject": None,
+                         "room_live": True}], messages

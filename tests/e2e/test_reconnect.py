@@ -12,13 +12,13 @@ async def exchange_in_new_room(muc):
     assert m.id == mid, m
 
 
-async def test_component_reattaches_after_prosody_restart(muc):
+async def test_component_reattaches_after_server_restart(muc):
     env = muc.env
     await exchange_in_new_room(muc)
     await muc.aclose()
     pid = env.component.proc.pid if env.component else None
 
-    env.restart_prosody()
+    env.restart_server()
     await env.wait_attached(env.attach_timeout)
 
     if env.component:

@@ -4,7 +4,7 @@ down (XEP-0045 status code 332, "removed from the room because the MUC service i
 shut down"), before the component closes its stream and exits 0 (README: SIGINT/SIGTERM
 close the stream cleanly).
 
-Prosody makes up no presence when a component goes away, so an unavailable presence with
+The XMPP server (Prosody, ejabberd) makes up no presence when a component goes away, so an unavailable presence with
 332 that reaches a client was sent by the component on its stream before `</stream:stream>`.
 The component is started again afterwards (same command line) so later tests have it.
 """
@@ -39,7 +39,7 @@ async def test_sigterm_sends_every_occupant_an_unavailable_presence_with_332_bef
     finally:
         if not env.component.alive():
             await env.relaunch_component()
-    # Exactly one exit each: the old process's stream was delivered before Prosody saw it
+    # Exactly one exit each: the old process's stream was delivered before the server saw it
     # close, so after a round trip to the new process nothing of the old one is in transit.
     for c in (alice, bob, carol):
         await c.barrier(muc.domain)

@@ -13,7 +13,7 @@ def test_wrong_secret_exits_nonzero_with_a_clear_message(e2e):
     if not e2e.start_component:
         pytest.skip("no component binary under test")
     proc = subprocess.run(
-        [e2e.binary, "--server", f"127.0.0.1:{e2e.prosody.component_port}",
+        [e2e.binary, "--server", f"127.0.0.1:{e2e.server.component_port}",
          "--domain", e2e.domain, "--secret", "certainly-not-the-secret"],
         stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30)
     assert proc.returncode == 1, proc.stderr

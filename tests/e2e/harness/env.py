@@ -1,16 +1,22 @@
-"""The real parts an end-to-end run needs: Prosody (and optionally PostgreSQL), started
-through scripts/lib/*.sh (the one source of truth for how they are configured and
-started), and the muc-component binary.
+"""The real parts an end-to-end run needs: an XMPP server (Prosody or ejabberd) and
+optionally PostgreSQL, started through scripts/lib/*.sh (the one source of truth for how
+they are configured and started), and the muc-component binary.
 
 Settings (environment):
-  MUC_COMPONENT_BIN        the component binary (required unless the target is Prosody's MUC)
+  MUC_E2E_SERVER           prosody (default) or ejabberd: the XMPP server the clients log in
+                           to and the component attaches to (scripts/lib/prosody.sh or
+                           scripts/lib/ejabberd.sh)
+  MUC_COMPONENT_BIN        the component binary (required unless the target is the server's MUC)
   MUC_COMPONENT_ARGS       extra arguments for it (shell-quoted), e.g. "--config x.toml"
   MUC_E2E_DOMAIN           MUC service under test (default conference.localhost)
-  MUC_E2E_START_COMPONENT  1/0; default 1, but 0 when MUC_E2E_DOMAIN is Prosody's own MUC
+  MUC_E2E_START_COMPONENT  1/0; default 1, but 0 when MUC_E2E_DOMAIN is the server's own MUC
                            (muc.localhost), which lets the tests run against Prosody's MUC
+                           (ejabberd's mod_muc is there too, but the suite is not checked
+                           against it)
   MUC_E2E_DB               1 = start a throwaway PostgreSQL and pass --db URI to the component
   MUC_E2E_COMPONENT_LOG_LEVEL  passed as --log-level (default debug; empty = not passed)
   MUC_E2E_PROSODY_LOG_LEVEL    Prosody's log level (default debug)
+  MUC_E2E_EJABBERD_LOG_LEVEL   ejabberd's log level (default debug)
   MUC_E2E_ATTACH_TIMEOUT   seconds to wait for the component to attach (default 20)
   MUC_E2E_KEEP             1 = keep the work dir (logs, configs) even when all passed
   MUC_E2E_IQ_AUDIT         1/0 (default 1): start the component with MUC_IQ_AUDIT=1 and, each
@@ -34,6 +40,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from .client import Client
+from .detach import server_says_unattached
 
 
 def _free_port() -> int:
@@ -44,9 +51,12 @@ def _free_port() -> int:
 
 REPO = Path(__file__).resolve().parents[3]
 LIB = REPO / "scripts" / "lib"
-PROSODY_MUC_DOMAIN = "muc.localhost"
+# The server's own MUC (Prosody's "muc" component, ejabberd's mod_muc), for comparison.
+SERVER_MUC_DOMAIN = "muc.localhost"
+PROSODY_MUC_DOMAIN = SERVER_MUC_DOMAIN  # the older name
+SERVERS = ("prosody", "ejabberd")
 USERS = ("alice", "bob", "carol", "dave", "eve")
-# A second VirtualHost with SASL ANONYMOUS: many clients without registering accounts (as
+# A second host with SASL ANONYMOUS: many clients without registering accounts (as
 # scripts/bench does). harness.rawc2s logs in there.
 ANON_DOMAIN = "anon.localhost"
 
@@ -85,8 +95,18 @@ def _run_lib(script: str, action: str, directory: Path, env: Optional[dict] = No
                            f"(exit {p.returncode}):\n{p.stdout}")
 
 
+def server_kind() -> str:
+    """MUC_E2E_SERVER: which XMPP server the session starts (prosody or ejabberd)."""
+    kind = os.environ.get("MUC_E2E_SERVER", "prosody").strip().lower() or "prosody"
+    if kind not in SERVERS:
+        raise RuntimeError(f"MUC_E2E_SERVER={kind!r}: expected one of {', '.join(SERVERS)}")
+    return kind
+
+
 class Prosody:
     """A Prosody started by scripts/lib/prosody.sh in `directory`."""
+
+    name = "prosody"
 
     def __init__(self, directory: Path, component_domain: str, muc_domain: str = PROSODY_MUC_DOMAIN,
                  log_level: str = "debug"):
@@ -152,6 +172,63 @@ class Prosody:
     @property
     def log(self) -> Path:
         return Path(self.state.get("PROSODY_LOG", self.dir / "prosody.log"))
+
+
+class Ejabberd:
+    """An ejabberd started by scripts/lib/ejabberd.sh in `directory` (a plain `erl` with no
+    node name: no epmd, no ejabberdctl). Same interface as Prosody."""
+
+    name = "ejabberd"
+
+    def __init__(self, directory: Path, component_domain: str, muc_domain: str = SERVER_MUC_DOMAIN,
+                 log_level: str = "debug"):
+        self.dir = directory
+        self._settings = {"EJABBERD_COMPONENT_DOMAIN": component_domain,
+                          "EJABBERD_MUC_DOMAIN": muc_domain,
+                          "EJABBERD_USERS": " ".join(USERS),
+                          "EJABBERD_LOG_LEVEL": log_level,
+                          "EJABBERD_ANON_DOMAIN": ANON_DOMAIN}
+        self.state: Dict[str, str] = {}
+
+    def start(self) -> None:
+        """First call: configure and start on free ports. Later calls: restart on the same
+        ports with the same configuration (and the same Mnesia spool: users included)."""
+        _run_lib("ejabberd.sh", "start", self.dir, self._settings)
+        self.state = _read_env_file(self.dir / "ejabberd.env")
+
+    @property
+    def config(self) -> Path:
+        return self.dir / "ejabberd.yml"
+
+    def has_anonymous_host(self) -> bool:
+        return bool(self.state.get("EJABBERD_ANON_DOMAIN"))
+
+    def stop(self) -> None:
+        _run_lib("ejabberd.sh", "stop", self.dir)
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    @property
+    def c2s_port(self) -> int:
+        return int(self.state["EJABBERD_C2S_PORT"])
+
+    @property
+    def component_port(self) -> int:
+        return int(self.state["EJABBERD_COMPONENT_PORT"])
+
+    @property
+    def component_secret(self) -> str:
+        return self.state["EJABBERD_COMPONENT_SECRET"]
+
+    @property
+    def pid(self) -> int:
+        return int(self.state["EJABBERD_PID"])
+
+    @property
+    def log(self) -> Path:
+        return Path(self.state.get("EJABBERD_LOG", self.dir / "ejabberd.log"))
 
 
 class Postgres:
@@ -261,17 +338,18 @@ class Component:
 
 
 class E2E:
-    """One Prosody (+ component, + PostgreSQL) for a whole test session."""
+    """One XMPP server (+ component, + PostgreSQL) for a whole test session."""
 
     def __init__(self):
+        self.server_kind = server_kind()
         self.domain = os.environ.get("MUC_E2E_DOMAIN", "conference.localhost")
-        default_start = "0" if self.domain == PROSODY_MUC_DOMAIN else "1"
+        default_start = "0" if self.domain == SERVER_MUC_DOMAIN else "1"
         self.start_component = _truthy(os.environ.get("MUC_E2E_START_COMPONENT", default_start))
         self.binary = os.environ.get("MUC_COMPONENT_BIN", "")
         self.use_db = _truthy(os.environ.get("MUC_E2E_DB"))
         self.attach_timeout = float(os.environ.get("MUC_E2E_ATTACH_TIMEOUT", "20"))
         self.workdir: Optional[Path] = None  # made by start()
-        self.prosody: Optional[Prosody] = None
+        self.server = None  # Prosody or Ejabberd, made by start()
         self.postgres: Optional[Postgres] = None
         self.component: Optional[Component] = None
         self.metrics_port = 0  # the component's Prometheus endpoint (test_metrics.py)
@@ -281,7 +359,12 @@ class E2E:
     def target(self) -> str:
         if self.start_component:
             return f"muc-component on {self.domain}"
-        return f"{self.domain} (no component started: Prosody's own MUC or an external one)"
+        return f"{self.domain} (no component started: the server's own MUC or an external one)"
+
+    @property
+    def prosody(self):
+        """The session's XMPP server (the older name, from when it was always Prosody)."""
+        return self.server
 
     # -- lifecycle --------------------------------------------------------------------
     def start(self) -> None:
@@ -293,16 +376,20 @@ class E2E:
         self.workdir = Path(tempfile.mkdtemp(prefix="muc-e2e."))
         # mkdtemp makes it 0700; PostgreSQL runs as the postgres user and must reach pg/.
         self.workdir.chmod(0o755)
-        component_domain = self.domain if self.domain != PROSODY_MUC_DOMAIN else "conference.localhost"
-        self.prosody = Prosody(self.workdir / "prosody", component_domain,
-                               log_level=os.environ.get("MUC_E2E_PROSODY_LOG_LEVEL", "debug"))
-        self.prosody.start()
+        component_domain = self.domain if self.domain != SERVER_MUC_DOMAIN else "conference.localhost"
+        if self.server_kind == "ejabberd":
+            self.server = Ejabberd(self.workdir / "ejabberd", component_domain,
+                                   log_level=os.environ.get("MUC_E2E_EJABBERD_LOG_LEVEL", "debug"))
+        else:
+            self.server = Prosody(self.workdir / "prosody", component_domain,
+                                  log_level=os.environ.get("MUC_E2E_PROSODY_LOG_LEVEL", "debug"))
+        self.server.start()
         if self.use_db:
             self.postgres = Postgres(self.workdir / "pg")
             self.postgres.start()
         if self.start_component:
-            args = ["--server", f"127.0.0.1:{self.prosody.component_port}",
-                    "--domain", self.domain, "--secret", self.prosody.component_secret]
+            args = ["--server", f"127.0.0.1:{self.server.component_port}",
+                    "--domain", self.domain, "--secret", self.server.component_secret]
             level = os.environ.get("MUC_E2E_COMPONENT_LOG_LEVEL", "debug")
             if level:
                 args += ["--log-level", level]
@@ -328,7 +415,7 @@ class E2E:
     def close(self, keep: bool = False) -> None:
         errors = []
         for stop in ([self.component.stop] if self.component else []) + \
-                    ([self.prosody.stop] if self.prosody and self.prosody.state else []) + \
+                    ([self.server.stop] if self.server and self.server.state else []) + \
                     ([self.postgres.stop] if self.postgres and self.postgres.state else []):
             try:
                 stop()
@@ -339,18 +426,22 @@ class E2E:
         if errors:
             raise RuntimeError(f"teardown errors: {errors}")
 
-    def restart_prosody(self) -> None:
-        """Stops Prosody and starts it again on the same ports (the component stays up)."""
-        self.prosody.restart()
+    def restart_server(self) -> None:
+        """Stops the XMPP server and starts it again on the same ports (the component
+        stays up)."""
+        self.server.restart()
+
+    restart_prosody = restart_server  # the older name
 
     # -- clients ----------------------------------------------------------------------
     def client(self, name: str, resource: Optional[str] = None) -> Client:
-        return Client(name, self.host, self.prosody.c2s_port, resource=resource)
+        return Client(name, self.host, self.server.c2s_port, resource=resource)
 
     async def wait_attached(self, timeout: float) -> None:
-        """Polls disco#info on the service until the service itself answers (Prosody
-        answers wait/remote-server-timeout with <not-connected/> while no component is
-        attached). There is no event a client could await instead, hence the short poll."""
+        """Polls disco#info on the service until the service itself answers (while no
+        component is attached the server answers itself: harness.detach.
+        server_says_unattached). There is no event a client could await instead, hence the
+        short poll."""
         deadline = time.monotonic() + timeout
         probe = await self.client("alice", resource=f"attach-probe-{os.getpid()}").connect(
             initial_presence=False)
@@ -366,9 +457,8 @@ class E2E:
                 except AssertionError as e:
                     last = e
                 else:
-                    not_connected = last.find(
-                        "{jabber:client}error/{xmpp:prosody.im/protocol/component}not-connected")
-                    if last.type == "result" or (last.type == "error" and not_connected is None):
+                    if last.type == "result" or (last.type == "error" and
+                                                 not server_says_unattached(last)):
                         return
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"{self.domain} did not answer disco#info within {timeout}s "
@@ -470,8 +560,8 @@ class E2E:
         out = {}
         if self.component:
             out["muc-component"] = self.component.log
-        if self.prosody:
-            out["prosody"] = self.prosody.log
+        if self.server:
+            out[self.server.name] = self.server.log
         if self.postgres:
             out["postgresql"] = self.postgres.log
         return out
@@ -489,7 +579,7 @@ def persistence_skip_reason() -> Optional[str]:
     """Why the persistence tests cannot run in this session (None: they can). They need a
     component started by the session (to restart and kill it) with PostgreSQL."""
     domain = os.environ.get("MUC_E2E_DOMAIN", "conference.localhost")
-    default_start = "0" if domain == PROSODY_MUC_DOMAIN else "1"
+    default_start = "0" if domain == SERVER_MUC_DOMAIN else "1"
     if not _truthy(os.environ.get("MUC_E2E_START_COMPONENT", default_start)):
         return "persistence tests restart the component: no component is started (MUC_E2E_START_COMPONENT=0)"
     if not _truthy(os.environ.get("MUC_E2E_DB")):

@@ -2,10 +2,11 @@
 
 slixmpp costs far more per stanza than a test with 200 clients receiving 200 presences each
 can afford on two cores, so this client does only what such a test needs, on a real c2s
-stream through the real Prosody: stream header, SASL ANONYMOUS (or PLAIN), resource
-binding, then raw stanzas out and parsed stanzas (ElementTree elements, namespace
-jabber:client) in, each handed to a callback as it is complete. No TLS, no stream
-management, no roster: the server under test is on loopback with encryption not required.
+stream through the real XMPP server (Prosody or ejabberd): stream header, SASL ANONYMOUS
+(or PLAIN), resource binding, then raw stanzas out and parsed stanzas (ElementTree
+elements, namespace jabber:client) in, each handed to a callback as it is complete. No TLS,
+no stream management, no roster: the server under test is on loopback with encryption not
+required.
 """
 from __future__ import annotations
 
