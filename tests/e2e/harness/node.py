@@ -1,0 +1,189 @@
+"""Node.js clients for the e2e tests: xmpp.js (a second XMPP library) and Converse.js in
+headless Chromium (puppeteer-core), both under tests/e2e/js (package.json and
+package-lock.json there; scripts/setup runs `npm ci`).
+
+A node script here speaks JSON lines: events and command outcomes on stdout, commands
+(each with an "id") on stdin. `NodeScript` runs one and gives the test `await call(op, ...)`.
+`XmppJsClient` also keeps every stanza xmpp.js received, with the same expect() and
+collect_until() as harness.client.Client.
+
+When node, the npm packages or Chromium are missing the tests are skipped, or fail when
+CI=true (as a missing component binary does).
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import List, Optional
+
+import pytest
+
+from .client import DEFAULT_TIMEOUT, Client
+from .stanza import Stanza
+
+JS_DIR = Path(__file__).resolve().parents[1] / "js"
+CHROMIUM = os.environ.get("MUC_E2E_CHROMIUM", "/usr/bin/chromium")
+
+
+def _missing(what: str) -> None:
+    msg = f"{what} (scripts/setup installs it)"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true and {msg}", pytrace=False)
+    pytest.skip(msg)
+
+
+def require_node(browser: bool = False) -> str:
+    """The node binary, after checking that the npm packages (and Chromium) are there."""
+    node = shutil.which("node")
+    if not node:
+        _missing("node is not installed")
+    for pkg in ("@xmpp/client", "puppeteer-core", "converse.js"):
+        if not (JS_DIR / "node_modules" / pkg / "package.json").is_file():
+            _missing(f"the npm package {pkg} is not installed in {JS_DIR} (npm ci)")
+    if browser and not os.access(CHROMIUM, os.X_OK):
+        _missing(f"Chromium is not installed at {CHROMIUM}")
+    return node
+
+
+class NodeScript:
+    """One node process speaking the JSON-lines protocol above."""
+
+    def __init__(self, name: str, script: str, config: dict, stderr_path: Path):
+        self.name, self.script, self.config = name, script, config
+        self.stderr_path = stderr_path
+        self.proc: Optional[asyncio.subprocess.Process] = None
+        self.events: List[dict] = []
+        self._calls = {}
+        self._next = 0
+        self._reader: Optional[asyncio.Task] = None
+        self._online: Optional[asyncio.Future] = None
+
+    async def start(self, timeout: float = 20.0) -> dict:
+        """Starts the script and waits for its first {"event": "online"} (returned)."""
+        node = require_node(browser="converse" in self.script)
+        self._stderr = open(self.stderr_path, "ab")
+        self.proc = await asyncio.create_subprocess_exec(
+            node, str(JS_DIR / self.script), json.dumps(self.config), cwd=str(JS_DIR),
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=self._stderr,
+            limit=16 * 1024 * 1024)
+        self._online = asyncio.get_running_loop().create_future()
+        self._reader = asyncio.create_task(self._read())
+        try:
+            return await asyncio.wait_for(asyncio.shield(self._online), timeout)
+        except asyncio.TimeoutError:
+            raise AssertionError(f"{self.name}: {self.script} not online within {timeout}s; "
+                                 f"stderr:\n{self.stderr()}") from None
+
+    def stderr(self) -> str:
+        try:
+            return self.stderr_path.read_text(errors="replace")[-4000:]
+        except OSError:
+            return ""
+
+    async def _read(self) -> None:
+        assert self.proc and self.proc.stdout
+        while True:
+            line = await self.proc.stdout.readline()
+            if not line:
+                break
+            msg = json.loads(line)
+            self.events.append(msg)
+            if msg.get("event") == "online" and not self._online.done():
+                self._online.set_result(msg)
+            elif "id" in msg and msg["id"] in self._calls:
+                fut = self._calls.pop(msg["id"])
+                if not fut.done():
+                    fut.set_result(msg)
+            self.on_event(msg)
+        code = await self.proc.wait()
+        err = AssertionError(f"{self.name}: {self.script} exited with status {code}; "
+                             f"stderr:\n{self.stderr()}")
+        if not self._online.done():
+            self._online.set_exception(err)
+        for fut in self._calls.values():
+            if not fut.done():
+                fut.set_exception(err)
+        self._calls.clear()
+
+    def on_event(self, msg: dict) -> None:
+        pass
+
+    async def call(self, op: str, timeout: float = DEFAULT_TIMEOUT + 5, **args) -> dict:
+        """Sends a command and returns its outcome {"id", "ok", ...} (ok False is returned,
+        not raised: the test asserts on it)."""
+        assert self.proc and self.proc.stdin
+        self._next += 1
+        cid = self._next
+        fut = asyncio.get_running_loop().create_future()
+        self._calls[cid] = fut
+        self.proc.stdin.write((json.dumps({"id": cid, "op": op, **args}) + "\n").encode())
+        await self.proc.stdin.drain()
+        try:
+            return await asyncio.wait_for(fut, timeout)
+        except asyncio.TimeoutError:
+            raise AssertionError(f"{self.name}: no outcome of {op} {args} within {timeout}s; "
+                                 f"stderr:\n{self.stderr()}") from None
+
+    async def close(self, timeout: float = 5.0) -> None:
+        if self.proc is None:
+            return
+        if self.proc.returncode is None:
+            try:
+                self.proc.stdin.close()
+                await asyncio.wait_for(self.proc.wait(), timeout)
+            except (asyncio.TimeoutError, BrokenPipeError, ConnectionResetError):
+                self.proc.kill()
+                await self.proc.wait()
+        if self._reader:
+            await asyncio.gather(self._reader, return_exceptions=True)
+        self._stderr.close()
+
+
+class XmppJsClient(NodeScript):
+    """xmpp.js through js/xmppjs-driver.js; inbound stanzas as harness Stanza objects."""
+
+    def __init__(self, name: str, port: int, stderr_path: Path, resource: str):
+        super().__init__(name, "xmppjs-driver.js",
+                         {"port": port, "username": name, "password": f"{name}pw",
+                          "resource": resource}, stderr_path)
+        self.jid = ""
+        self.pending: List[Stanza] = []
+        self.received: List[Stanza] = []
+        self._waiters: List[asyncio.Future] = []
+
+    async def start(self, timeout: float = 20.0) -> dict:
+        online = await super().start(timeout)
+        self.jid = online["jid"]
+        return online
+
+    def on_event(self, msg: dict) -> None:
+        if msg.get("event") != "stanza":
+            return
+        s = Stanza(ET.fromstring(msg["xml"]))
+        self.pending.append(s)
+        self.received.append(s)
+        waiters, self._waiters = self._waiters, []
+        for w in waiters:
+            if not w.done():
+                w.set_result(None)
+
+    async def op(self, op: str, **args) -> Optional[Stanza]:
+        """A command whose outcome is a stanza (the iq result, or the stanza it awaited).
+        A failed command (an error reply, a timeout) fails the test."""
+        res = await self.call(op, **args)
+        if not res["ok"]:
+            raise AssertionError(f"{self.name}: {op} {args} failed: {res.get('error')} "
+                                 f"{res.get('xml') or ''}")
+        return Stanza(ET.fromstring(res["xml"])) if res.get("xml") else None
+
+    # The same waiting as the slixmpp client's (they use only the attributes above).
+    _wait_for_more = Client._wait_for_more
+    _timeout_error = Client._timeout_error
+    expect = Client.expect
+    collect_until = Client.collect_until
+    take = Client.take
+
