@@ -26,6 +26,7 @@ from .client import DEFAULT_TIMEOUT, Client
 from .stanza import Stanza
 
 JS_DIR = Path(__file__).resolve().parents[1] / "js"
+REPO = Path(__file__).resolve().parents[3]
 CHROMIUM = os.environ.get("MUC_E2E_CHROMIUM", "/usr/bin/chromium")
 
 
@@ -49,6 +50,15 @@ def require_node(browser: bool = False) -> str:
     return node
 
 
+def artifacts_dir() -> Path:
+    """Where tests leave files for people to look at (screenshots), kept after the session
+    (the e2e work directory is removed when every test passed): MUC_E2E_ARTIFACTS, by
+    default build/e2e-artifacts in the repository."""
+    d = Path(os.environ.get("MUC_E2E_ARTIFACTS") or REPO / "build" / "e2e-artifacts")
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
 class NodeScript:
     """One node process speaking the JSON-lines protocol above."""
 
@@ -65,6 +75,7 @@ class NodeScript:
     async def start(self, timeout: float = 20.0) -> dict:
         """Starts the script and waits for its first {"event": "online"} (returned)."""
         node = require_node(browser="converse" in self.script)
+        self.stderr_path.parent.mkdir(parents=True, exist_ok=True)
         self._stderr = open(self.stderr_path, "ab")
         self.proc = await asyncio.create_subprocess_exec(
             node, str(JS_DIR / self.script), json.dumps(self.config), cwd=str(JS_DIR),
@@ -187,3 +198,64 @@ class XmppJsClient(NodeScript):
     collect_until = Client.collect_until
     take = Client.take
 
+
+
+class Frames:
+    """The stanzas of one direction of Converse's WebSocket, with Client's expect()."""
+
+    def __init__(self, name: str):
+        self.name, self.jid = name, ""
+        self.pending: List[Stanza] = []
+        self.received: List[Stanza] = []
+        self._waiters: List[asyncio.Future] = []
+
+    def add(self, s: Stanza) -> None:
+        self.pending.append(s)
+        self.received.append(s)
+        waiters, self._waiters = self._waiters, []
+        for w in waiters:
+            if not w.done():
+                w.set_result(None)
+
+    _wait_for_more = Client._wait_for_more
+    _timeout_error = Client._timeout_error
+    expect = Client.expect
+    collect_until = Client.collect_until
+    take = Client.take
+
+
+_STANZAS = {"{jabber:client}message", "{jabber:client}presence", "{jabber:client}iq"}
+
+
+class ConverseBrowser(NodeScript):
+    """Converse.js in headless Chromium through js/converse-driver.js. `inbound` and
+    `outbound` hold the stanzas of its WebSocket (as the browser's DevTools saw them);
+    `call(op, ...)` acts through the page and returns what the page shows."""
+
+    def __init__(self, name: str, websocket: str, room: str, nick: str, workdir: Path):
+        super().__init__(name, "converse-driver.js",
+                         {"chromium": CHROMIUM, "workdir": str(workdir), "websocket": websocket,
+                          "jid": f"{name}@localhost", "password": f"{name}pw", "room": room,
+                          "nick": nick}, workdir / "converse-driver.log")
+        self.workdir = workdir
+        self.inbound = Frames(f"{name} (Converse.js, received)")
+        self.outbound = Frames(f"{name} (Converse.js, sent)")
+
+    def on_event(self, msg: dict) -> None:
+        kind = msg.get("event")
+        if kind not in ("ws_in", "ws_out"):
+            return
+        try:
+            el = ET.fromstring(msg["xml"])
+        except ET.ParseError:
+            return
+        if el.tag in _STANZAS:
+            (self.inbound if kind == "ws_in" else self.outbound).add(Stanza(el))
+
+    async def do(self, op: str, timeout: float = 25.0, **args) -> dict:
+        """A page action; fails the test with what the page showed if it did not work."""
+        res = await self.call(op, timeout=timeout, **args)
+        if not res["ok"]:
+            raise AssertionError(f"Converse.js: {op} {args}: {res.get('error')}\n"
+                                 f"(page HTML, screenshot and console log in {self.workdir})")
+        return res.get("shown") or {}
