@@ -143,12 +143,16 @@ class NodeScript:
         if self.proc is None:
             return
         if self.proc.returncode is None:
-            try:
-                self.proc.stdin.close()
-                await asyncio.wait_for(self.proc.wait(), timeout)
-            except (asyncio.TimeoutError, BrokenPipeError, ConnectionResetError):
-                self.proc.kill()
-                await self.proc.wait()
+            # End of input: the script stops its session (and its browser) and exits. Then
+            # SIGTERM (puppeteer closes the browser on it), and last SIGKILL; only this PID.
+            for stop in (self.proc.stdin.close, self.proc.terminate, self.proc.kill):
+                try:
+                    stop()
+                    await asyncio.wait_for(self.proc.wait(), timeout)
+                    break
+                except (asyncio.TimeoutError, BrokenPipeError, ConnectionResetError,
+                        ProcessLookupError):
+                    continue
         if self._reader:
             await asyncio.gather(self._reader, return_exceptions=True)
         self._stderr.close()
