@@ -10,7 +10,7 @@ import contextlib
 import uuid
 
 from harness.muc import enter, groupchat_from, join, muc_user_child, presence_from
-from harness.node import XmppJsClient
+from harness.node import XmppJsClient, c2s_port
 from harness.stanza import NS_MUC_ADMIN, Stanza, q
 
 NS_SID = "urn:xmpp:sid:0"
@@ -19,7 +19,7 @@ NS_SID = "urn:xmpp:sid:0"
 @contextlib.asynccontextmanager
 async def xmppjs(muc, name):
     tag = uuid.uuid4().hex[:6]
-    c = XmppJsClient(name, muc.env.prosody.c2s_port,
+    c = XmppJsClient(name, c2s_port(muc.env),
                      muc.env.workdir / f"xmppjs-{name}-{tag}.log", resource=f"xmppjs-{tag}")
     try:
         await c.start()

@@ -59,6 +59,12 @@ def artifacts_dir() -> Path:
     return d
 
 
+def c2s_port(env) -> int:
+    """The session's c2s port, whichever XMPP server it started."""
+    port = getattr(env, "c2s_port", None)
+    return int(port) if port else env.prosody.c2s_port
+
+
 class NodeScript:
     """One node process speaking the JSON-lines protocol above."""
 
