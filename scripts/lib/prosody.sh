@@ -19,12 +19,17 @@
 #   PROSODY_GC                generational (default, as the README recommends) or
 #                             incremental (Prosody 0.12's own default, as Debian ships it)
 #   PROSODY_C2S_PORT, PROSODY_COMPONENT_PORT   fixed ports (default: free ones)
+#   PROSODY_HTTP_PORT         empty (default): no HTTP at all. A port, or "auto" for a free
+#                             one: HTTP on 127.0.0.1 with mod_websocket and mod_bosh, for web
+#                             clients (Converse.js): ws://127.0.0.1:PORT/xmpp-websocket,
+#                             http://127.0.0.1:PORT/http-bind (consider_websocket_secure, so
+#                             that a page served over plain http may log in)
 #
 # After prosody_start these are exported, and also written as KEY=VALUE lines to
 # DIR/prosody.env (that file is the state a later start/stop, or another process, reads):
 #   PROSODY_DIR PROSODY_PID PROSODY_C2S_PORT PROSODY_COMPONENT_PORT
 #   PROSODY_COMPONENT_DOMAIN PROSODY_COMPONENT_SECRET PROSODY_MUC_DOMAIN PROSODY_USERS
-#   PROSODY_LOG (the log file)
+#   PROSODY_LOG (the log file) PROSODY_HTTP_PORT (empty when HTTP is off)
 #
 # Command-line use (what tests/e2e does):  bash scripts/lib/prosody.sh start|stop|cleanup DIR
 
@@ -45,7 +50,7 @@ _prosody_save_state() {
   : >"$dir/prosody.env.tmp"
   for v in PROSODY_DIR PROSODY_PID PROSODY_C2S_PORT PROSODY_COMPONENT_PORT \
            PROSODY_COMPONENT_DOMAIN PROSODY_COMPONENT_SECRET PROSODY_MUC_DOMAIN \
-           PROSODY_USERS PROSODY_LOG PROSODY_LOG_LEVEL PROSODY_GC; do
+           PROSODY_USERS PROSODY_LOG PROSODY_LOG_LEVEL PROSODY_GC PROSODY_HTTP_PORT; do
     printf '%s=%s\n' "$v" "${!v}" >>"$dir/prosody.env.tmp"
   done
   mv "$dir/prosody.env.tmp" "$dir/prosody.env"
@@ -72,11 +77,28 @@ c2s_ports = { $PROSODY_C2S_PORT }
 component_ports = { $PROSODY_COMPONENT_PORT }
 component_interfaces = { "127.0.0.1" }
 s2s_ports = { }
-http_ports = { }
 https_ports = { }
 c2s_require_encryption = false
 allow_unencrypted_plain_auth = true
+EOF
+    if [ -n "$PROSODY_HTTP_PORT" ]; then
+      # Web clients: WebSocket (RFC 7395) and BOSH on loopback only. A page served over plain
+      # http may log in only if Prosody counts these as secure.
+      cat <<EOF
+http_ports = { $PROSODY_HTTP_PORT }
+http_interfaces = { "127.0.0.1" }
+http_default_host = "localhost"
+consider_websocket_secure = true
+consider_bosh_secure = true
+modules_enabled = { "roster", "saslauth", "disco", "ping", "websocket", "bosh" }
+EOF
+    else
+      cat <<EOF
+http_ports = { }
 modules_enabled = { "roster", "saslauth", "disco", "ping" }
+EOF
+    fi
+    cat <<EOF
 
 VirtualHost "localhost"
 
@@ -110,11 +132,18 @@ prosody_start() {
     export PROSODY_LOG_LEVEL=${PROSODY_LOG_LEVEL:-info}
     export PROSODY_GC=${PROSODY_GC:-generational}
     export PROSODY_LOG=$dir/prosody.log
-    if [ -z "${PROSODY_C2S_PORT:-}" ] || [ -z "${PROSODY_COMPONENT_PORT:-}" ]; then
-      local ports
-      ports=$(lib_free_ports 2) || return 1
-      export PROSODY_C2S_PORT=${ports%%$'\n'*}
-      export PROSODY_COMPONENT_PORT=${ports##*$'\n'}
+    export PROSODY_HTTP_PORT=${PROSODY_HTTP_PORT:-}
+    # Free ports for those not fixed, chosen in one call so that they are distinct.
+    local need=() ports v
+    [ -n "${PROSODY_C2S_PORT:-}" ] || need+=(PROSODY_C2S_PORT)
+    [ -n "${PROSODY_COMPONENT_PORT:-}" ] || need+=(PROSODY_COMPONENT_PORT)
+    [ "$PROSODY_HTTP_PORT" != auto ] || need+=(PROSODY_HTTP_PORT)
+    if [ ${#need[@]} -gt 0 ]; then
+      ports=$(lib_free_ports "${#need[@]}") || return 1
+      for v in "${need[@]}"; do
+        export "$v=${ports%%$'\n'*}"
+        ports=${ports#*$'\n'}
+      done
     fi
     export PROSODY_PID=
     mkdir -p "$dir/data" "$dir/certs"
@@ -137,7 +166,8 @@ prosody_start() {
   export PROSODY_PID=$!
   _prosody_save_state "$dir"
   if ! lib_wait_port "$PROSODY_C2S_PORT" 15 "$PROSODY_PID" ||
-     ! lib_wait_port "$PROSODY_COMPONENT_PORT" 15 "$PROSODY_PID"; then
+     ! lib_wait_port "$PROSODY_COMPONENT_PORT" 15 "$PROSODY_PID" ||
+     { [ -n "$PROSODY_HTTP_PORT" ] && ! lib_wait_port "$PROSODY_HTTP_PORT" 15 "$PROSODY_PID"; }; then
     echo "prosody_start: Prosody did not come up; last log lines:" >&2
     tail -n 20 "$dir/stdout.log" "$PROSODY_LOG" >&2 2>/dev/null
     prosody_stop "$dir"

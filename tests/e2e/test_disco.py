@@ -1,5 +1,5 @@
 """XEP-0045 6.1 (discovering the service), 6.3 (discovering rooms)."""
-from harness.muc import create_room
+from harness.muc import create_room, submit_config
 from harness.stanza import NS_DISCO_INFO, NS_DISCO_ITEMS, NS_MUC, q
 
 
@@ -71,3 +71,50 @@ async def test_room_disco_info_carries_the_roominfo_form_for_anyone(muc):
     assert values["muc#roominfo_subjectmod"] == values["muc#roominfo_changesubject"], reply
     assert values["muc#maxhistoryfetch"] == ["7"], reply
     assert values["muc#roominfo_contactjid"] == ["alice@localhost"], reply
+
+
+# XEP-0045 6.4 / 15.2.2: clients read one feature of each pair to show what a room is
+# (Converse's room details, Gajim's room info, Conversations' "members only" warning).
+PAIRS = [("muc_persistent", "muc_temporary"), ("muc_hidden", "muc_public"),
+         ("muc_membersonly", "muc_open"), ("muc_moderated", "muc_unmoderated"),
+         ("muc_passwordprotected", "muc_unsecured"), ("muc_nonanonymous", "muc_semianonymous")]
+
+
+async def _features(client, room):
+    reply = await client.disco_info(room)
+    assert reply.type == "result", reply
+    return {f.get("var") for f in reply.child(NS_DISCO_INFO, "query").findall(q(NS_DISCO_INFO, "feature"))}
+
+
+async def test_room_disco_info_shows_exactly_one_of_each_pair_and_follows_the_configuration(muc):
+    alice = await muc.client("alice")
+    room = muc.room("pairs")
+    await create_room(alice, f"{room}/Alice")
+    features = await _features(alice, room)
+    for on, off in PAIRS:
+        assert off in features and on not in features, (on, off, sorted(features))
+    # What else clients look for before using a room.
+    for f in ("urn:xmpp:sid:0", "urn:xmpp:occupant-id:0", "vcard-temp",
+              "http://jabber.org/protocol/muc#self-ping-optimization"):
+        assert f in features, (f, sorted(features))
+    assert ("urn:xmpp:mam:2" in features) == muc.env.use_db, sorted(features)
+
+    reply = await submit_config(alice, room, {
+        "muc#roomconfig_persistentroom": "1", "muc#roomconfig_publicroom": "0",
+        "muc#roomconfig_membersonly": "1", "muc#roomconfig_moderatedroom": "1",
+        "muc#roomconfig_passwordprotectedroom": "1", "muc#roomconfig_roomsecret": "s3cret",
+        "muc#roomconfig_whois": "anyone"})
+    assert reply.type == "result", reply
+    features = await _features(alice, room)
+    for on, off in PAIRS:
+        assert on in features and off not in features, (on, off, sorted(features))
+
+    # Back to the defaults, one option at a time being enough to flip its pair.
+    reply = await submit_config(alice, room, {
+        "muc#roomconfig_persistentroom": "0", "muc#roomconfig_publicroom": "1",
+        "muc#roomconfig_membersonly": "0", "muc#roomconfig_moderatedroom": "0",
+        "muc#roomconfig_passwordprotectedroom": "0", "muc#roomconfig_whois": "moderators"})
+    assert reply.type == "result", reply
+    features = await _features(alice, room)
+    for on, off in PAIRS:
+        assert off in features and on not in features, (on, off, sorted(features))

@@ -116,7 +116,9 @@ class Prosody:
                           "PROSODY_USERS": " ".join(USERS),
                           "PROSODY_LOG_LEVEL": log_level,
                           # Read by scripts/lib/prosody.sh if it knows it; else see below.
-                          "PROSODY_ANON_DOMAIN": ANON_DOMAIN}
+                          "PROSODY_ANON_DOMAIN": ANON_DOMAIN,
+                          # WebSocket for the browser tests (test_web_converse.py).
+                          "PROSODY_HTTP_PORT": "auto"}
         self.state: Dict[str, str] = {}
 
     def start(self) -> None:
@@ -160,6 +162,12 @@ class Prosody:
     @property
     def component_port(self) -> int:
         return int(self.state["PROSODY_COMPONENT_PORT"])
+
+    @property
+    def http_port(self) -> Optional[int]:
+        """Prosody's HTTP port (WebSocket at /xmpp-websocket), None when HTTP is off."""
+        port = self.state.get("PROSODY_HTTP_PORT", "")
+        return int(port) if port.isdigit() else None
 
     @property
     def component_secret(self) -> str:
