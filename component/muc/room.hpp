@@ -275,7 +275,10 @@ class Room {
   ArchiveMessage subject_row(const SubjectChange& change, StoreTime now) const;
   // The current subject for a newcomer, after the history, saying when it was set.
   std::shared_ptr<const xml::Prepared> subject_on_entering() const;
-  static History::Entry history_entry(const xml::Element& with_delay, Clock::time_point at);
+  // The room's <delay/> on what it replays (7.2.15).
+  void add_room_delay(xml::Element& stanza, Clock::time_point at) const;
+  // A stanza as the history keeps it: with the room's <delay/> saying when it was sent.
+  History::Entry history_entry(xml::Element stanza, Clock::time_point at) const;
   // XEP-0045 7.4: the occupant who may send a groupchat message now (voice, and a message
   // token: ServiceLimits::message_rate), or the error to answer.
   std::variant<Occupant*, xmpp::StanzaError> speaker(const xmpp::Jid& from, Clock::time_point now);

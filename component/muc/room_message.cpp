@@ -86,11 +86,7 @@ ArchiveMessage Room::archive_row(const Occupant& o, const GroupchatIn& m,
 std::shared_ptr<const xml::Prepared> Room::remember_message(xml::Element out,
                                                             Clock::time_point at) {
   if (config_.history_length == 0) return nullptr;
-  // 7.2.15: the stored copy keeps the original sender and says when it was sent.
-  out.add("delay", std::string(ns::kDelay))
-      .set_attr("from", jid_str_)
-      .set_attr("stamp", delay_stamp(at));
-  History::Entry entry = history_entry(out, at);
+  History::Entry entry = history_entry(std::move(out), at);
   auto stanza = entry.stanza;
   remember(std::move(entry));
   return stanza;
@@ -141,13 +137,23 @@ ArchiveMessage Room::subject_row(const SubjectChange& change, StoreTime now) con
   return row;
 }
 
-History::Entry Room::history_entry(const xml::Element& with_delay, Clock::time_point at) {
-  auto prepared = xml::prepare(with_delay);
+void Room::add_room_delay(xml::Element& stanza, Clock::time_point at) const {
+  // 7.2.15 (and XEP-0203): what the room sends from its history, and the subject on
+  // entering, says when it was sent, in the room's name.
+  stanza.add("delay", std::string(ns::kDelay))
+      .set_attr("from", jid_str_)
+      .set_attr("stamp", delay_stamp(at));
+}
+
+History::Entry Room::history_entry(xml::Element stanza, Clock::time_point at) const {
+  // The stored copy keeps the original sender and says when it was sent.
+  add_room_delay(stanza, at);
+  auto prepared = xml::prepare(stanza);
   std::size_t chars = prepared->head.size() + prepared->tail.size();
   // The room's XEP-0359 id is the last <stanza-id/>: it is added after whatever the sender
   // sent (groupchat_broadcast), and one in the room's name was removed on decoding.
   std::string stanza_id;
-  for (const xml::Element* c : with_delay.children("stanza-id", ns::kStanzaId)) {
+  for (const xml::Element* c : stanza.children("stanza-id", ns::kStanzaId)) {
     stanza_id = std::string(c->attr_or("id"));
   }
   return {at, std::move(prepared), chars, std::move(stanza_id)};
@@ -189,11 +195,7 @@ std::shared_ptr<const xml::Prepared> Room::subject_on_entering() const {
   xml::Element m = subject_element(subject_, subject_nick_, subject_by_, {}, {});
   // On entering it says when the subject was set (XEP-0203, as Prosody does), so a client
   // does not take an old subject for a new one.
-  if (!subject_.empty()) {
-    m.add("delay", std::string(ns::kDelay))
-        .set_attr("from", jid_str_)
-        .set_attr("stamp", delay_stamp(subject_at_));
-  }
+  if (!subject_.empty()) add_room_delay(m, subject_at_);
   return xml::prepare(m);
 }
 

@@ -126,10 +126,7 @@ void Room::apply_retraction(const Retraction& r, const RetractResult& result, Ef
                                   xml::NamespaceContext{std::string(ns::kComponent), {}});
   auto* tombstone = std::get_if<xml::Element>(&parsed);
   if (tombstone == nullptr) return;  // built by tombstone_of: cannot happen
-  tombstone->add("delay", std::string(ns::kDelay))
-      .set_attr("from", jid_str_)
-      .set_attr("stamp", delay_stamp(result.sent_at));
-  History::Entry entry = history_entry(*tombstone, result.sent_at);
+  History::Entry entry = history_entry(std::move(*tombstone), result.sent_at);
   history_.replace(r.op.stanza_id, std::move(entry.stanza), entry.chars);
 }
 

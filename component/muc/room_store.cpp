@@ -56,10 +56,7 @@ Room::Room(xmpp::Jid room_jid, const RoomSnapshot& snapshot,
     auto parsed = xml::parse_stanza(m.stanza_xml, scope);
     if (auto* e = std::get_if<xml::Element>(&parsed)) {
       e->remove_attr("to");
-      e->add("delay", std::string(ns::kDelay))
-          .set_attr("from", jid_str_)
-          .set_attr("stamp", delay_stamp(m.at));
-      remember(history_entry(*e, m.at));
+      remember(history_entry(std::move(*e), m.at));
     }
   }
 }
