@@ -57,8 +57,8 @@ const std::vector<std::pair<std::string, std::string>> kAnchors = {
      "'13:00')) / 2"},
 };
 
-// Two domains share the tables (README, "Two instances, one database"): lounge@ exists on
-// both. Room 3 was destroyed by its owner (a tombstone), room 5 retired when it emptied.
+// Two domains share the tables (README, "Two instances for two domains, one database"): lounge@
+// exists on both. Room 3 was destroyed by its owner (a tombstone), room 5 retired when it emptied.
 constexpr const char* kSeed = R"SQL(
 INSERT INTO rooms (id, jid, creator, created_at, updated_at, destroyed_at, destroyed_by,
                    destroy_reason, alternate_venue, tombstone, name, description, language,
@@ -212,6 +212,12 @@ const std::map<std::string, std::vector<std::string>> kExpected = {
          "spam",
          "{yesterday_13}|tmp@conference.example.org|bob@example.org|affiliation|none|member|NULL",
          "{retracted_eve}|lounge@conference.example.org|alice@example.org|retract|NULL|s-05|spam",
+     }},
+    // Live rooms only: not old@ or party@.
+    {"How many live rooms has each service (several domains may share the database)?",
+     {
+         "conference.b.example|1",
+         "conference.example.org|2",
      }},
     // Not party@, which emptied and left no tombstone.
     {"Which rooms did their owners destroy, and where did they move?",
