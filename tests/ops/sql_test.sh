@@ -8,6 +8,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d /tmp/muc-sql-test.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/bin"
+# shellcheck disable=SC2016  # the $@ and $a are the stand-in's
 printf '#!/bin/sh\nfor a in "$@"; do printf "[%%s]" "$a"; done; echo\n' >"$tmp/bin/psql"
 chmod +x "$tmp/bin/psql"
 printf 'domain = "conference.a.example"\ndb = "postgresql://muc@db.a/muc"\n[service]\nmax_rooms = 5\n' >"$tmp/a.conf"
