@@ -10,6 +10,7 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bin=${1:?usage: units_test.sh MUC_COMPONENT_BINARY}
 [ -x "$bin" ] || { echo "units_test: $bin is not executable" >&2; exit 1; }
+bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")  # ExecStart= wants an absolute path
 
 help=$(ASAN_OPTIONS=detect_leaks=0 "$bin" --help) || { echo "units_test: $bin --help failed" >&2; exit 1; }
 required=(
