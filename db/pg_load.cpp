@@ -17,7 +17,7 @@ void prepare_load(pqxx::connection_base& c) {
   // and the partial unique index on live JIDs keeps this a scan of live rooms only.
   c.prepare("list_public_rooms", fmt::format(R"(
     SELECT jid, name FROM rooms
-    WHERE destroyed_at IS NULL AND public_room AND persistent
+    WHERE destroyed_at IS NULL AND public_room AND persistent AND split_part(jid, '@', 2) = $1
     ORDER BY jid LIMIT {})",
                                              muc::Store::kMaxListed));
   // The newest life of the name (there is no live one when this runs), if an owner's
@@ -50,9 +50,10 @@ void prepare_load(pqxx::connection_base& c) {
     ORDER BY sent_at, id)");
 }
 
-std::vector<muc::RoomListing> list_public_rooms(pqxx::transaction_base& t) {
+std::vector<muc::RoomListing> list_public_rooms(pqxx::transaction_base& t,
+                                                const std::string& domain) {
   std::vector<muc::RoomListing> out;
-  for (const auto& r : t.exec_prepared("list_public_rooms")) {
+  for (const auto& r : t.exec_prepared("list_public_rooms", domain)) {
     out.push_back({r[0].as<std::string>(), r[1].as<std::string>()});
   }
   return out;

@@ -36,7 +36,9 @@ std::optional<muc::RoomSnapshot> load_room(pqxx::transaction_base& t, const std:
 std::optional<muc::Tombstone> load_tombstone(pqxx::transaction_base& t, const std::string& room);
 
 // Public, persistent, live rooms by JID, at most muc::Store::kMaxListed (disco#items).
-std::vector<muc::RoomListing> list_public_rooms(pqxx::transaction_base& t);
+// The public persistent rooms of one service domain (rooms.jid is node@domain).
+std::vector<muc::RoomListing> list_public_rooms(pqxx::transaction_base& t,
+                                                const std::string& domain);
 
 // XEP-0313 reads of a room's archive (pg_archive.cpp; its statements in pg_archive.hpp).
 muc::ArchivePage read_archive_page(pqxx::transaction_base& t, const muc::ArchiveQuery& query);

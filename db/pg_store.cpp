@@ -101,9 +101,10 @@ void PgStore::load(const std::string& room, LoadDone done) {
   impl_->submit(std::move(job));
 }
 
-void PgStore::list_public(ListDone done) {
+void PgStore::list_public(const std::string& domain, ListDone done) {
   auto job = std::make_unique<Job>();
   job->kind = Job::Kind::list;
+  job->room = domain;  // the service's domain: its rooms only
   job->list_done = std::move(done);
   impl_->submit(std::move(job));
 }

@@ -78,7 +78,7 @@ class PgStore : public muc::Store {
 
   void commit(const std::string& room, std::vector<muc::StoreOp> ops, CommitDone done) override;
   void load(const std::string& room, LoadDone done) override;
-  void list_public(ListDone done) override;
+  void list_public(const std::string& domain, ListDone done) override;
   void query_archive(muc::ArchiveQuery query, ArchiveDone done) override;
   void archive_ends(const std::string& room, ArchiveEndsDone done) override;
   void retract(muc::RetractMessage op, RetractDone done) override;

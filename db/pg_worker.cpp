@@ -264,7 +264,7 @@ void PgWorker::run_load(Job& job) {
 void PgWorker::run_list(Job& job) {
   Outcome outcome = attempt("list of public rooms", true, [&](pqxx::connection& conn) {
     pqxx::read_transaction t(conn);
-    job.listing = sql::list_public_rooms(t);
+    job.listing = sql::list_public_rooms(t, job.room);
     t.commit();
   });
   job.ok = outcome == Outcome::ok;

@@ -90,12 +90,14 @@ IqAnswer Service::answer_iq(Slot* slot, const xml::Element& iq, const xml::Eleme
     // store is (the constructor checks): the answer cannot be dropped.
     auto request = std::make_shared<xml::Element>(iq);
     PageRequest page = decode_page(payload);
-    store_->list_public([this, request, page](const std::vector<RoomListing>& stored, bool ok) {
-      if (!ok) base::log_warn("could not list stored rooms; disco#items shows loaded rooms only");
-      Effects out;
-      answer(*request, std::optional<xml::Element>(room_items(stored, page)), out);
-      emit_(out);
-    });
+    store_->list_public(
+        config_.domain, [this, request, page](const std::vector<RoomListing>& stored, bool ok) {
+          if (!ok)
+            base::log_warn("could not list stored rooms; disco#items shows loaded rooms only");
+          Effects out;
+          answer(*request, std::optional<xml::Element>(room_items(stored, page)), out);
+          emit_(out);
+        });
     return Later{};
   }
   if (slot == nullptr) return service_iq(iq, payload);

@@ -228,7 +228,8 @@ class Store {
 
   virtual void commit(const std::string& room, std::vector<StoreOp> ops, CommitDone done) = 0;
   virtual void load(const std::string& room, LoadDone done) = 0;
-  virtual void list_public(ListDone done) = 0;
+  // The public persistent rooms of `domain` (several services may share one database).
+  virtual void list_public(const std::string& domain, ListDone done) = 0;
   // Reads see every commit submitted before them (the store runs jobs in order).
   virtual void query_archive(ArchiveQuery query, ArchiveDone done) = 0;
   virtual void archive_ends(const std::string& room, ArchiveEndsDone done) = 0;

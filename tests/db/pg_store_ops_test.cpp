@@ -304,11 +304,14 @@ TEST_F(PgStoreListTest, ListsPublicPersistentLiveRoomsByJid) {
   ASSERT_TRUE(save("hidden@conference.example.org", true, false));
   ASSERT_TRUE(save("temporary@conference.example.org", false, true));
   ASSERT_TRUE(save("gone@conference.example.org", true, true));
+  // Another service's room in the same database is not this service's to list.
+  ASSERT_TRUE(save("elsewhere@conference.other.example", true, true));
   ASSERT_TRUE(commit("gone@conference.example.org",
                      {muc::DestroyRoom{"gone@conference.example.org", "bye", {}, {}, at(1)}}));
   std::optional<std::pair<std::vector<muc::RoomListing>, bool>> result;
-  store_->list_public(
-      [&](std::vector<muc::RoomListing> rooms, bool ok) { result.emplace(std::move(rooms), ok); });
+  store_->list_public("conference.example.org", [&](std::vector<muc::RoomListing> rooms, bool ok) {
+    result.emplace(std::move(rooms), ok);
+  });
   ASSERT_TRUE(run_until([&] { return result.has_value(); }));
   ASSERT_TRUE(result->second);
   ASSERT_EQ(result->first.size(), 2u);

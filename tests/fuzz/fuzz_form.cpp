@@ -32,8 +32,8 @@ void check(const xml::Element& form) {
   const muc::RoomConfig& config = std::get<muc::RoomConfig>(applied);
   auto own_fields = muc::decode_form_fields(muc::config_form(config));
   if (!std::holds_alternative<std::vector<muc::FormField>>(own_fields)) std::abort();
-  auto again = muc::apply_config_form(muc::RoomConfig{},
-                                      std::get<std::vector<muc::FormField>>(own_fields));
+  auto again =
+      muc::apply_config_form(muc::RoomConfig{}, std::get<std::vector<muc::FormField>>(own_fields));
   if (!std::holds_alternative<muc::RoomConfig>(again) ||
       !(std::get<muc::RoomConfig>(again) == config)) {
     std::abort();

@@ -31,7 +31,9 @@ class FakeStore : public muc::Store {
     commits_.push_back(std::move(done));
   }
   void load(const std::string&, LoadDone done) override { loads_.push_back(std::move(done)); }
-  void list_public(ListDone done) override { lists_.push_back(std::move(done)); }
+  void list_public(const std::string&, ListDone done) override {
+    lists_.push_back(std::move(done));
+  }
   // Archive reads answer at once: an empty archive, or a failure every fifth time.
   void query_archive(muc::ArchiveQuery, ArchiveDone done) override {
     muc::ArchivePage page;

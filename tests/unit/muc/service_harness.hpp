@@ -77,7 +77,10 @@ class FakeStore : public muc::Store {
   void load(const std::string& room, LoadDone done) override {
     loads.push_back({room, std::move(done)});
   }
-  void list_public(ListDone done) override { lists.push_back(std::move(done)); }
+  void list_public(const std::string& domain, ListDone done) override {
+    listed_domains.push_back(domain);
+    lists.push_back(std::move(done));
+  }
   void query_archive(muc::ArchiveQuery query, ArchiveDone done) override {
     archive_queries.push_back({std::move(query), std::move(done)});
   }
@@ -102,6 +105,7 @@ class FakeStore : public muc::Store {
   std::deque<Commit> commits;
   std::deque<Load> loads;
   std::deque<ListDone> lists;
+  std::vector<std::string> listed_domains;  // the domain of each list_public
   struct ArchiveRead {
     muc::ArchiveQuery query;
     ArchiveDone done;
