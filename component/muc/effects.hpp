@@ -29,6 +29,10 @@ struct Effects {
   // still gets it, to forget if the commit fails (XEP-0045 7.2.15).
   std::vector<StoreOp> archive;
   std::shared_ptr<const xml::Prepared> forget_on_failure;
+  // Where the answer to the request goes when the XEP puts it among the change's stanzas
+  // (XEP-0045 8.2 and 9.1: the removed user is told, then the actor, then the others); at
+  // the end when unset. Service::answer consumes it.
+  std::optional<std::size_t> answer_at;
 
   void send(std::shared_ptr<const xml::Prepared> stanza, std::string to) {
     out.push_back(Outbound{std::move(stanza), std::move(to), nullptr});

@@ -245,8 +245,10 @@ class Room {
   // when the service grants the affiliation on the user's own request.
   void apply_affiliation(const AffiliationChange& c, const AdminChange& change, Effects& fx,
                          bool raise_role = true);
+  // `answer_between`: the request's answer goes after the removed user's presence, before
+  // the others' (a kick or a ban, XEP-0045 8.2 and 9.1).
   void remove_occupant(const std::string& nick, std::vector<int> codes, Affiliation shown,
-                       const ItemDetail& detail, Effects& fx);
+                       const ItemDetail& detail, Effects& fx, bool answer_between = false);
 
   // Presence stanzas (presence_builder.cpp).
   struct PresenceSpec;

@@ -95,7 +95,7 @@ void Room::apply_role(const RoleChange& c, const AdminChange& change, Effects& f
   if (o == nullptr) return;  // left since the decision; nothing to change
   const ItemDetail detail{change.actor_nick, c.reason};
   if (c.to == Role::none) {
-    remove_occupant(c.nick, {307}, o->affiliation, detail, fx);  // 8.2 kick
+    remove_occupant(c.nick, {307}, o->affiliation, detail, fx, true);  // 8.2 kick
     return;
   }
   const bool could_see = sees_jids(*o);
@@ -147,7 +147,7 @@ void Room::apply_affiliation(const AffiliationChange& c, const AdminChange& chan
     const Affiliation before = o.affiliation;
     const Affiliation now = affiliation_of(o.bare);
     if (now == Affiliation::outcast) {
-      remove_occupant(nick, {301}, Affiliation::outcast, detail, fx);  // 9.1 ban
+      remove_occupant(nick, {301}, Affiliation::outcast, detail, fx, true);  // 9.1 ban
       continue;
     }
     if (!options::members_only_admits(config_, now)) {
@@ -186,7 +186,7 @@ void Room::apply_affiliation(const AffiliationChange& c, const AdminChange& chan
 }
 
 void Room::remove_occupant(const std::string& nick, std::vector<int> codes, Affiliation shown,
-                           const ItemDetail& detail, Effects& fx) {
+                           const ItemDetail& detail, Effects& fx, bool answer_between) {
   auto it = occupants_.find(nick);
   if (it == occupants_.end()) return;
   unindex_nick(it->first);
@@ -200,8 +200,10 @@ void Room::remove_occupant(const std::string& nick, std::vector<int> codes, Affi
   spec.removed_affiliation = shown;
   spec.detail = detail;
   // XEP-0045 8.2 / 9.1: the removed user is told first, its copy carrying 110 beside the
-  // reason code (as in the XEP's kick example); then the remaining occupants.
+  // reason code (as in the XEP's kick example); "then" the actor is told of success (the
+  // iq result, placed here: Effects::answer_at), "then" the remaining occupants.
   for (const xmpp::Jid& s : gone.sessions) send_self_presence(gone, s, spec, fx);
+  if (answer_between && !fx.answer_at) fx.answer_at = fx.out.size();
   broadcast_presence(gone, spec, fx);
   relay_target_left(gone, fx);  // what was relayed to it will not be answered now
 }

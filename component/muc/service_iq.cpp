@@ -77,6 +77,12 @@ void Service::answer(const xml::Element& request, IqAnswer reply, Effects& fx) {
   if (!iq || (type != "get" && type != "set")) return;
   xml::Element result = xmpp::iq_result(request);
   if (auto& body = std::get<std::optional<xml::Element>>(reply)) result.add(std::move(*body));
+  if (auto at = std::exchange(fx.answer_at, std::nullopt); at && *at <= fx.out.size()) {
+    Effects one;
+    one.send(result);
+    fx.out.insert(fx.out.begin() + static_cast<std::ptrdiff_t>(*at), std::move(one.out.front()));
+    return;
+  }
   fx.send(result);
 }
 

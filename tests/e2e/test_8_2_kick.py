@@ -27,10 +27,11 @@ async def test_moderator_kick_removes_occupant_with_307_actor_and_reason(muc):
         assert 110 not in theirs.statuses, theirs
         assert theirs.item.get("role") == "none", theirs
 
-    # 8.2: the moderator is told of success after the occupant has been removed.
+    # 8.2: the kicked occupant is removed, "then" the moderator is told of success, "then"
+    # the remaining occupants, the moderator among them, are told: her result comes first.
     kinds = [("result" if s is reply else "unavailable") for s in alice.received
              if s is reply or presence_from(f"{room}/Bob", "unavailable")(s)]
-    assert kinds == ["unavailable", "result"], kinds
+    assert kinds == ["result", "unavailable"], kinds
 
 
 async def test_participant_cannot_kick_forbidden(muc):

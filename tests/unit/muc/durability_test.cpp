@@ -75,9 +75,12 @@ TEST_F(Durability, BanIsAnsweredOnlyAfterCommit) {
   store.finish_commit(true);
   auto out = h.take_emitted();
   EXPECT_TRUE(contains(out, "<status code='301'/>"));
-  ASSERT_FALSE(out.empty());
-  EXPECT_EQ(canonical_xml(out.back()), canonical_xml("<iq to='alice@localhost/a' from='" + kRoom +
-                                                     "' type='result' id='ban'/>"));
+  // XEP-0045 9.1: the banned user is told, then the admin, then the remaining occupants.
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_NE(out[0].find("to='bob@localhost/b'"), std::string::npos) << out[0];
+  EXPECT_EQ(canonical_xml(out[1]), canonical_xml("<iq to='alice@localhost/a' from='" + kRoom +
+                                                 "' type='result' id='ban'/>"));
+  EXPECT_NE(out[2].find("to='alice@localhost/a'"), std::string::npos) << out[2];
 }
 
 TEST_F(Durability, FailedCommitIsAWaitErrorAndChangesNothing) {
