@@ -102,13 +102,17 @@ class Client:
         # Copy: slixmpp handlers may modify the object after the filter ran.
         s = Stanza(copy.deepcopy(stanza.xml))
         log.debug("%s <- %s", self.name, s)
+        self._record(s)
+        return stanza
+
+    def _record(self, s: Stanza) -> None:
+        """Keeps an inbound stanza and wakes whoever waits for one."""
         self.pending.append(s)
         self.received.append(s)
         waiters, self._waiters = self._waiters, []
         for w in waiters:
             if not w.done():
                 w.set_result(None)
-        return stanza
 
     async def _wait_for_more(self, deadline: float) -> bool:
         remaining = deadline - time.monotonic()

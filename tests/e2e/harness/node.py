@@ -184,13 +184,7 @@ class XmppJsClient(NodeScript):
     def on_event(self, msg: dict) -> None:
         if msg.get("event") != "stanza":
             return
-        s = Stanza(ET.fromstring(msg["xml"]))
-        self.pending.append(s)
-        self.received.append(s)
-        waiters, self._waiters = self._waiters, []
-        for w in waiters:
-            if not w.done():
-                w.set_result(None)
+        self._record(Stanza(ET.fromstring(msg["xml"])))
 
     async def op(self, op: str, **args) -> Optional[Stanza]:
         """A command whose outcome is a stanza (the iq result, or the stanza it awaited).
@@ -202,6 +196,7 @@ class XmppJsClient(NodeScript):
         return Stanza(ET.fromstring(res["xml"])) if res.get("xml") else None
 
     # The same waiting as the slixmpp client's (they use only the attributes above).
+    _record = Client._record
     _wait_for_more = Client._wait_for_more
     _timeout_error = Client._timeout_error
     expect = Client.expect
@@ -219,14 +214,7 @@ class Frames:
         self.received: List[Stanza] = []
         self._waiters: List[asyncio.Future] = []
 
-    def add(self, s: Stanza) -> None:
-        self.pending.append(s)
-        self.received.append(s)
-        waiters, self._waiters = self._waiters, []
-        for w in waiters:
-            if not w.done():
-                w.set_result(None)
-
+    add = Client._record
     _wait_for_more = Client._wait_for_more
     _timeout_error = Client._timeout_error
     expect = Client.expect
