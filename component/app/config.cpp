@@ -34,6 +34,7 @@ packaging/muc-component.conf.example; --check-config prints the effective value 
 Environment: one variable per key, MUC_ and the key in capitals, a table's keys prefixed
 with the table's name: MUC_SECRET (keeps the secret out of `ps`), MUC_SERVER, MUC_DB,
 MUC_SERVICE_MAX_ROOMS=500, MUC_LINK_STALL_TIMEOUT=120, MUC_SERVICE_SERVICE_ADMINS=a@x,b@x.
+MUC_MIGRATIONS_DIR names the directory of the SQL migrations (default: the source tree's).
 
 Exit status: 0 on --help and on a valid --check-config, 2 on a usage or configuration
 error.)";
