@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <memory>
 #include <optional>
 
@@ -81,11 +82,28 @@ std::optional<std::string> apply(const StringSettings& s, Config& config) {
     config.log_format = *format;
   }
   if (s.db) config.db_uri = s.db->value;
-  if (!s.secret || s.secret->value.empty()) {
-    return "no component secret: give --secret, set MUC_SECRET, or set 'secret' in the config "
-           "file";
+  if ((!s.secret || s.secret->value.empty()) && s.secret_file) {
+    // A file of its own (systemd's LoadCredential=, a mounted container secret): only its
+    // first line, without the line break, so that `echo secret > file` works.
+    std::ifstream in(s.secret_file->value);
+    std::string first;
+    if (!in || !std::getline(in, first)) {
+      return fmt::format("{} '{}': cannot read the secret from it", s.secret_file->origin,
+                         s.secret_file->value);
+    }
+    if (!first.empty() && first.back() == '\r') first.pop_back();
+    if (first.empty()) {
+      return fmt::format("{} '{}': its first line is empty", s.secret_file->origin,
+                         s.secret_file->value);
+    }
+    config.link.secret = std::move(first);
+    config.secret_file = s.secret_file->value;
+  } else if (!s.secret || s.secret->value.empty()) {
+    return "no component secret: give --secret, set MUC_SECRET, set 'secret' in the config "
+           "file, or name a file with --secret-file";
+  } else {
+    config.link.secret = s.secret->value;
   }
-  config.link.secret = s.secret->value;
   if (config.room_creation == RoomCreation::domains && config.creation_domains.empty()) {
     return "room_creation = \"domains\" needs a non-empty creation_domains list";
   }
@@ -141,7 +159,7 @@ ConfigResult parse_config(int argc, char** argv, const Environment& env) {
       "(XEP-0114) of an XMPP server.",
       "muc-component"};
   cli.footer(kFooter);
-  std::string config_path, server, domain, secret, db, log_level, log_format;
+  std::string config_path, server, domain, secret, secret_file, db, log_level, log_format;
   bool check = false;
   auto* config_opt = cli.add_option("--config", config_path, "Read settings from this TOML file")
                          ->option_text("FILE");
@@ -155,6 +173,10 @@ ConfigResult parse_config(int argc, char** argv, const Environment& env) {
   auto* secret_opt =
       cli.add_option("--secret", secret, "The shared component secret (or MUC_SECRET)")
           ->option_text("SECRET");
+  auto* secret_file_opt =
+      cli.add_option("--secret-file", secret_file,
+                     "Read the secret from this file's first line (when no secret is given)")
+          ->option_text("FILE");
   auto* db_opt =
       cli.add_option("--db", db, "PostgreSQL connection URI, e.g. postgresql://user@host/muc")
           ->option_text("URI");
@@ -186,6 +208,7 @@ ConfigResult parse_config(int argc, char** argv, const Environment& env) {
   take_flag(server_opt, server, settings.server);
   take_flag(domain_opt, domain, settings.domain);
   take_flag(secret_opt, secret, settings.secret);
+  take_flag(secret_file_opt, secret_file, settings.secret_file);
   take_flag(db_opt, db, settings.db);
   take_flag(log_opt, log_level, settings.log_level);
   take_flag(format_opt, log_format, settings.log_format);

@@ -31,6 +31,8 @@ enum class RoomCreation {
 struct Config {
   // host/port from --server, domain from --domain (prepared), secret, [limits] and [link].
   xmpp::LinkConfig link;
+  // Where the secret was read from (--secret-file), for --check-config; empty otherwise.
+  std::string secret_file;
   // Database connection URI (libpq syntax); empty when none was given.
   std::string db_uri;
   base::LogLevel log_level = base::LogLevel::info;

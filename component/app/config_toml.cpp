@@ -317,9 +317,13 @@ struct StringKey {
   std::optional<Setting> StringSettings::*field;
 };
 constexpr StringKey kStringKeys[] = {
-    {"server", &StringSettings::server},       {"domain", &StringSettings::domain},
-    {"secret", &StringSettings::secret},       {"db", &StringSettings::db},
-    {"log_level", &StringSettings::log_level}, {"log_format", &StringSettings::log_format},
+    {"server", &StringSettings::server},
+    {"domain", &StringSettings::domain},
+    {"secret", &StringSettings::secret},
+    {"secret_file", &StringSettings::secret_file},
+    {"db", &StringSettings::db},
+    {"log_level", &StringSettings::log_level},
+    {"log_format", &StringSettings::log_format},
 };
 constexpr std::string_view kTables[] = {"limits", "link", "service", "metrics"};
 
@@ -489,6 +493,7 @@ std::string effective_config(const Config& c) {
   line("server", quoted(host_port(c.link.host, c.link.port)));
   line("domain", quoted(c.link.domain));
   line("secret", quoted(c.link.secret.empty() ? "" : "********"));
+  line("secret_file", quoted(c.secret_file));
   line("db", quoted(mask_password(c.db_uri)));
   line("log_level", quoted(std::string(base::to_string(c.log_level))));
   line("log_format", quoted(std::string(base::to_string(c.log_format))));

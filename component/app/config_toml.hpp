@@ -24,6 +24,7 @@ struct StringSettings {
   std::optional<Setting> server;
   std::optional<Setting> domain;
   std::optional<Setting> secret;
+  std::optional<Setting> secret_file;  // read only when no secret is given
   std::optional<Setting> db;
   std::optional<Setting> log_level;
   std::optional<Setting> log_format;

@@ -441,6 +441,25 @@ TEST(Config, OtherMucVariablesAreNotSettings) {
   ok(run_with({}, {{"MUC_SECRET", "s"}, {"MUC_IQ_AUDIT", "1"}, {"MUC_E2E_DB", "1"}}));
 }
 
+TEST(Config, SecretFromAFileIsItsFirstLine) {
+  TempFile f("from a file\nsecond line\n");
+  Config c = ok(run({"--secret-file", f.path()}));
+  EXPECT_EQ(c.link.secret, "from a file");
+  EXPECT_NE(check(run({"--secret-file", f.path(), "--check-config"})).find("secret = '********'"),
+            std::string::npos);
+  // A secret given anywhere wins over the file.
+  EXPECT_EQ(ok(run({"--secret-file", f.path()}, "env")).link.secret, "env");
+  Config e = ok(run_with({}, {{"MUC_SECRET_FILE", f.path()}}));
+  EXPECT_EQ(e.link.secret, "from a file");
+}
+
+TEST(Config, UnreadableOrEmptySecretFileIsAnError) {
+  expect_error(run({"--secret-file", "/nonexistent/secret"}),
+               "--secret-file '/nonexistent/secret': cannot read the secret");
+  TempFile empty("\n");
+  expect_error(run({"--secret-file", empty.path()}), "its first line is empty");
+}
+
 TEST(Config, LogFormatJsonFromTheFlag) {
   EXPECT_EQ(ok(run({"--secret", "s", "--log-format", "json"})).log_format, base::LogFormat::json);
   expect_error(run({"--secret", "s", "--log-format", "xml"}), "expected text or json");
