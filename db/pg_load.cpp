@@ -13,8 +13,9 @@ void prepare_load(pqxx::connection_base& c) {
   c.prepare("load_room",
             fmt::format("SELECT id, creator{} FROM rooms WHERE jid = $1 AND destroyed_at IS NULL",
                         room_columns_select()));
-  // XEP-0045 6.3: the service lists public rooms; only persistent ones outlive a restart,
-  // and the partial unique index on live JIDs keeps this a scan of live rooms only.
+  // XEP-0045 6.3: the service lists its public rooms; only persistent ones outlive a
+  // restart. The partial unique index on live JIDs is walked in order and the domain
+  // filtered on each: live rooms only, and a service's domain is most of a database's.
   c.prepare("list_public_rooms", fmt::format(R"(
     SELECT jid, name FROM rooms
     WHERE destroyed_at IS NULL AND public_room AND persistent AND split_part(jid, '@', 2) = $1

@@ -35,8 +35,8 @@ std::optional<muc::RoomSnapshot> load_room(pqxx::transaction_base& t, const std:
 // What the newest room of this name that an owner destroyed left (muc/tombstone.hpp).
 std::optional<muc::Tombstone> load_tombstone(pqxx::transaction_base& t, const std::string& room);
 
-// Public, persistent, live rooms by JID, at most muc::Store::kMaxListed (disco#items).
-// The public persistent rooms of one service domain (rooms.jid is node@domain).
+// Public, persistent, live rooms of one service domain (rooms.jid is node@domain), by JID,
+// at most muc::Store::kMaxListed (disco#items).
 std::vector<muc::RoomListing> list_public_rooms(pqxx::transaction_base& t,
                                                 const std::string& domain);
 

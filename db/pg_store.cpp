@@ -135,9 +135,11 @@ void PgStore::retract(muc::RetractMessage op, RetractDone done) {
   impl_->submit(std::move(job));
 }
 
-void PgStore::count_stored(std::function<void(StoredCounts, bool)> done) {
+void PgStore::count_stored(const std::string& domain,
+                           std::function<void(StoredCounts, bool)> done) {
   auto job = std::make_unique<Job>();
   job->kind = Job::Kind::counts;
+  job->room = domain;
   job->counts_done = std::move(done);
   impl_->submit(std::move(job));
 }
@@ -162,18 +164,21 @@ PgStore::Stats PgStore::stats() const {
           c.in_doubt.load()};
   s.archived = c.archived.load();
   s.queued = impl_->submitted - impl_->delivered;
-  for (std::size_t i = 0; i < kCommitBuckets.size(); ++i) s.commit_le[i] = c.commit_le[i].load();
-  s.commit_count = c.commit_count.load();
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i < kCommitBuckets.size(); ++i) {
+    cumulative += c.commit_in[i].load(std::memory_order_relaxed);
+    s.commit_le[i] = cumulative;
+  }
+  s.commit_count = cumulative + c.commit_in.back().load(std::memory_order_relaxed);
   s.commit_seconds = static_cast<double>(c.commit_micros.load()) / 1e6;
   return s;
 }
 
 void WorkerCounters::commit_took(std::chrono::microseconds took) {
   const double seconds = static_cast<double>(took.count()) / 1e6;
-  for (std::size_t i = 0; i < kCommitBuckets.size(); ++i) {
-    if (seconds <= kCommitBuckets[i]) commit_le[i].fetch_add(1, std::memory_order_relaxed);
-  }
-  commit_count.fetch_add(1, std::memory_order_relaxed);
+  std::size_t bucket = 0;
+  while (bucket < kCommitBuckets.size() && seconds > kCommitBuckets[bucket]) ++bucket;
+  commit_in[bucket].fetch_add(1, std::memory_order_relaxed);
   commit_micros.fetch_add(static_cast<std::uint64_t>(took.count()), std::memory_order_relaxed);
 }
 

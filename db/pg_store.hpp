@@ -38,8 +38,8 @@ inline constexpr std::array<double, 12> kCommitBuckets = {0.001, 0.0025, 0.005, 
 
 // What the database holds, for metrics (PgStore::count_stored).
 struct StoredCounts {
-  std::uint64_t rooms = 0;     // live rooms with a row
-  std::uint64_t messages = 0;  // archived rows, PostgreSQL's estimate (no scan)
+  std::uint64_t rooms = 0;     // live rooms of the service's domain with a row
+  std::uint64_t messages = 0;  // archived rows of every service, PostgreSQL's estimate
 };
 
 struct PgStoreOptions {
@@ -82,9 +82,9 @@ class PgStore : public muc::Store {
   void query_archive(muc::ArchiveQuery query, ArchiveDone done) override;
   void archive_ends(const std::string& room, ArchiveEndsDone done) override;
   void retract(muc::RetractMessage op, RetractDone done) override;
-  // Live rooms with a row and an estimate of archived rows, for metrics; a read job like
-  // any other, queued behind them.
-  void count_stored(std::function<void(StoredCounts, bool)> done);
+  // The live rooms of `domain` with a row, and an estimate of the archived rows of the
+  // whole database, for metrics; a read job like any other, queued behind them.
+  void count_stored(const std::string& domain, std::function<void(StoredCounts, bool)> done);
 
   // On the loop thread, before the loop ends: lets the worker finish the jobs already
   // queued (failing them without retrying if the database is down), joins it, delivers

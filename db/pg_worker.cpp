@@ -203,9 +203,11 @@ PgWorker::Outcome PgWorker::commit_jobs(JobPtr* first, JobPtr* last, bool log_re
                                 : "group commit of " + std::to_string(count) + " jobs";
   std::optional<std::int64_t> xid;
   const auto started = Clock::now();
+  bool ran = false;  // false: no connection, nothing was tried (not a commit to time)
   Outcome outcome = attempt(
       what, log_rejection,
       [&](pqxx::connection& conn) {
+        ran = true;
         counters_.transactions.fetch_add(1, std::memory_order_relaxed);
         pqxx::work t(conn);
         xid = transaction_id(t);
@@ -215,8 +217,10 @@ PgWorker::Outcome PgWorker::commit_jobs(JobPtr* first, JobPtr* last, bool log_re
         t.commit();
       },
       &xid);
-  counters_.commit_took(
-      std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started));
+  if (ran) {
+    counters_.commit_took(
+        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started));
+  }
   for (JobPtr* j = first; j != last; ++j) {
     (*j)->ok = outcome == Outcome::ok;
     if (!(*j)->ok) continue;
@@ -315,10 +319,12 @@ void PgWorker::run_counts(Job& job) {
     pqxx::read_transaction t(conn);
     // reltuples: the planner's estimate, kept by VACUUM and ANALYZE (-1 before the first);
     // counting 10 million rows for a metric would be a scan every scrape.
-    auto r = t.exec(R"(
-      SELECT (SELECT count(*) FROM rooms WHERE destroyed_at IS NULL),
+    auto r = t.exec_params(R"(
+      SELECT (SELECT count(*) FROM rooms
+              WHERE destroyed_at IS NULL AND split_part(jid, '@', 2) = $1),
              (SELECT greatest(reltuples, 0)::bigint FROM pg_class
-              WHERE oid = 'messages'::regclass))");
+              WHERE oid = 'messages'::regclass))",
+                           job.room);
     job.counts.rooms = r[0][0].as<std::uint64_t>();
     job.counts.messages = r[0][1].as<std::uint64_t>();
     t.commit();

@@ -27,9 +27,10 @@ struct WorkerCounters {
   std::atomic<std::uint64_t> connects{0};
   std::atomic<std::uint64_t> in_doubt{0};
   std::atomic<std::uint64_t> archived{0};  // ArchiveMessage rows committed
-  // How long commit transactions took, retries included (PgStore::Stats::commit_seconds).
-  std::array<std::atomic<std::uint64_t>, kCommitBuckets.size()> commit_le{};
-  std::atomic<std::uint64_t> commit_count{0};
+  // How long commit transactions took, an in-doubt COMMIT's resolution included: one count
+  // per bucket (not cumulative, so that a reader's sums are monotonic whatever it races
+  // with), the last for longer than every bound (PgStore::Stats::commit_le).
+  std::array<std::atomic<std::uint64_t>, kCommitBuckets.size() + 1> commit_in{};
   std::atomic<std::uint64_t> commit_micros{0};
 
   void commit_took(std::chrono::microseconds took);

@@ -1,6 +1,7 @@
 #include "app/component_app.hpp"
 
 #include <chrono>
+#include <optional>
 #include <utility>
 
 #include "base/log.hpp"
@@ -49,6 +50,7 @@ ComponentApp::ComponentApp(uv_loop_t* loop, const Config& config, std::string oc
       service_(service_config(config, std::move(occupant_id_secret)), store_.get(),
                [this](muc::Effects& fx) { send(fx); }),
       link_(loop, config.link, *this),
+      domain_(config.link.domain),
       metrics_host_(config.metrics_host),
       metrics_port_(config.metrics_port) {
   uv_signal_init(loop_, &sigint_);
@@ -72,19 +74,18 @@ int ComponentApp::run() {
   uv_signal_start(&sigint_, &ComponentApp::on_signal, SIGINT);
   uv_signal_start(&sigterm_, &ComponentApp::on_signal, SIGTERM);
   uv_timer_start(&relay_timer_, &ComponentApp::on_relay_timer, kRelayTickMs, kRelayTickMs);
-  if (metrics_server_) {
-    if (auto error = metrics_server_->start(metrics_host_, metrics_port_)) {
-      // The operator asked for metrics: running without them would hide that they are off.
-      base::log_error("{}", *error);
-      stopping_ = true;
-      exit_code_ = 1;
-      close_handles();
-      uv_run(loop_, UV_RUN_DEFAULT);
-      return exit_code_;
+  std::optional<std::string> metrics_error;
+  if (metrics_server_) metrics_error = metrics_server_->start(metrics_host_, metrics_port_);
+  if (metrics_error) {
+    // The operator asked for metrics: running without them would hide that they are off.
+    base::log_error("{}", *metrics_error);
+    shutdown(1);  // the link was never started: it closes at once
+  } else {
+    if (metrics_server_ && store_) {
+      uv_timer_start(&counts_timer_, &ComponentApp::on_counts_timer, 0, kCountsTickMs);
     }
-    if (store_) uv_timer_start(&counts_timer_, &ComponentApp::on_counts_timer, 0, kCountsTickMs);
+    link_.start();
   }
-  link_.start();
   uv_run(loop_, UV_RUN_DEFAULT);
   if (audit_) {
     // Every handle is closed and the store has delivered its last completions: whatever
@@ -109,7 +110,7 @@ void ComponentApp::on_relay_timer(uv_timer_t* handle) {
 
 void ComponentApp::on_counts_timer(uv_timer_t* handle) {
   auto* self = static_cast<ComponentApp*>(handle->data);
-  self->store_->count_stored([self](db::StoredCounts counts, bool ok) {
+  self->store_->count_stored(self->domain_, [self](db::StoredCounts counts, bool ok) {
     if (ok) self->stored_ = counts;
   });
 }

@@ -64,6 +64,7 @@ class ComponentApp final : public xmpp::ComponentLink::Listener {
   // every 30 s (a scrape never waits for PostgreSQL).
   Metrics metrics_;
   std::unique_ptr<MetricsServer> metrics_server_;
+  std::string domain_;  // the service's, for what the database holds of it
   std::string metrics_host_;
   std::uint16_t metrics_port_ = 0;
   db::StoredCounts stored_;

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -95,7 +96,7 @@ class Reader {
     std::optional<double> d;
     if (const auto* i = node.as_integer()) d = static_cast<double>(i->get());
     if (const auto* f = node.as_floating_point()) d = f->get();
-    if (!d || *d < 0) {
+    if (!d || !std::isfinite(*d) || *d < 0) {
       fail(key, "expected a number >= 0");
       return std::nullopt;
     }
@@ -159,7 +160,11 @@ void read_link(const toml::table& t, Reader& r, xmpp::LinkConfig& link) {
     const std::string qualified = fmt::format("link.{}", key);
     if (key == "stall_timeout") {
       if (auto n = r.count(v, qualified, 1)) {
-        link.stall_timeout = std::chrono::seconds(static_cast<std::int64_t>(*n));
+        if (*n > 86400) {
+          r.fail(qualified, "expected an integer <= 86400");  // a day; longer is no timeout
+        } else {
+          link.stall_timeout = std::chrono::seconds(static_cast<std::int64_t>(*n));
+        }
       }
     } else {
       r.fail(qualified, "unknown key");
@@ -394,6 +399,28 @@ std::optional<std::string> load_config_file(const std::string& path, StringSetti
   return r.error();
 }
 
+namespace {
+
+// MUC_SERVICE_MAX_ROOMS -> "service_max_rooms".
+std::string env_key(std::string_view name) {
+  std::string key;
+  for (char c : name.substr(4))
+    key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return key;
+}
+
+// The table a variable's key starts with ("service_max_rooms" -> "service"), if any.
+std::optional<std::string_view> table_of(std::string_view key) {
+  for (std::string_view table : kTables) {
+    if (key.size() > table.size() && key.starts_with(table) && key[table.size()] == '_') {
+      return table;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<std::string> read_environment(const Environment& env, StringSettings& strings,
                                             Config& config) {
   // The environment as the document a config file would be, read by the same rules.
@@ -402,27 +429,21 @@ std::optional<std::string> read_environment(const Environment& env, StringSettin
   for (const auto& [name, value] : env) {
     // An empty variable is as if unset (as MUC_SECRET= has always been).
     if (!name.starts_with("MUC_") || value.empty()) continue;
-    std::string key;
-    for (char c : std::string_view(name).substr(4)) {
-      key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
+    const std::string key = env_key(name);
     if (std::any_of(std::begin(kStringKeys), std::end(kStringKeys),
                     [&](const StringKey& s) { return s.name == key; })) {
       top += fmt::format("{} = {}\n", key, quoted(value));  // a secret may look like a number
       continue;
     }
-    for (std::string_view table : kTables) {
-      if (key.size() <= table.size() + 1 || !key.starts_with(table) || key[table.size()] != '_') {
-        continue;
-      }
-      std::string table_key = key.substr(table.size() + 1);
-      if (!std::all_of(table_key.begin(), table_key.end(), [](char c) {
-            return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-          })) {
-        return fmt::format("environment variable {}: not a setting", name);
-      }
-      tables[std::string(table)] += fmt::format("{} = {}\n", table_key, env_value(value));
+    auto table = table_of(key);
+    if (!table) continue;  // not a setting: MUC_IQ_AUDIT, the tests' own variables
+    std::string table_key = key.substr(table->size() + 1);
+    if (table_key.empty() || !std::all_of(table_key.begin(), table_key.end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+        })) {
+      return fmt::format("environment variable {}: names no key of [{}]", name, *table);
     }
+    tables[std::string(*table)] += fmt::format("{} = {}\n", table_key, env_value(value));
   }
   for (const auto& [table, body] : tables) top += fmt::format("[{}]\n{}", table, body);
   toml::table doc;
@@ -448,14 +469,21 @@ std::string mask_password(const std::string& db_uri) {
       if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, kMask);
     }
   }
-  // Keyword form and URI parameters: password=... up to a space or '&' (or a quoted value).
-  for (std::size_t p = out.find("password="); p != std::string::npos;
-       p = out.find("password=", p + 1)) {
-    std::size_t begin = p + 9;
+  // Keyword form (libpq allows spaces around '=', and a quoted value with \' and \\ inside)
+  // and URI parameters (password=... up to '&').
+  for (std::size_t p = out.find("password"); p != std::string::npos;
+       p = out.find("password", p + 1)) {
+    std::size_t eq = p + 8;
+    while (eq < out.size() && out[eq] == ' ') ++eq;
+    if (eq >= out.size() || out[eq] != '=') continue;
+    std::size_t begin = eq + 1;
+    while (begin < out.size() && out[begin] == ' ') ++begin;
     std::size_t end = begin;
     if (end < out.size() && out[end] == '\'') {
-      end = out.find('\'', end + 1);
-      end = end == std::string::npos ? out.size() : end + 1;
+      for (++end; end < out.size() && out[end] != '\''; ++end) {
+        if (out[end] == '\\') ++end;  // an escaped character, a quote included
+      }
+      end = std::min(end + 1, out.size());
     } else {
       while (end < out.size() && out[end] != ' ' && out[end] != '&') ++end;
     }

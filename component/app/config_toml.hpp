@@ -39,8 +39,9 @@ std::optional<std::string> load_config_file(const std::string& path, StringSetti
 // table's keys prefixed with the table's name (MUC_SERVER, MUC_SERVICE_MAX_ROOMS,
 // MUC_LINK_STALL_TIMEOUT). A table key's value is read as a TOML value when it is one
 // (60, true, ["a@b"]) and as a string otherwise; an array of strings may also be given
-// comma-separated. A MUC_ variable naming a table but no key of it is an error; other MUC_
-// variables (MUC_IQ_AUDIT, the tests' own) are not settings and are left alone.
+// comma-separated. An empty variable is as if unset. A MUC_SERVICE_..., MUC_LIMITS_...,
+// MUC_LINK_... or MUC_METRICS_... variable that names no key of its table is an error; other
+// MUC_ variables (MUC_IQ_AUDIT, the tests' own) are not settings and are left alone.
 std::optional<std::string> read_environment(const Environment& env, StringSettings& strings,
                                             Config& config);
 

@@ -46,10 +46,11 @@ class Writer {
 };
 
 void render_db(const db::PgStore::Stats& s, const db::StoredCounts& stored, Writer& w) {
-  w.one("muc_rooms_stored", "gauge", "Live rooms with a row in PostgreSQL (counted every 30 s).",
-        stored.rooms);
-  w.one("muc_archive_rows", "gauge",
-        "Rows in the message archive, PostgreSQL's estimate (counted every 30 s).",
+  w.one("muc_rooms_stored", "gauge",
+        "Live rooms of this service with a row in PostgreSQL (counted every 30 s).", stored.rooms);
+  w.one("muc_db_archive_rows", "gauge",
+        "Rows in the database's message archive, every service's, PostgreSQL's estimate "
+        "(every 30 s).",
         stored.messages);
   w.one("muc_archived_messages_total", "counter",
         "Messages (and subject changes) this process archived.", s.archived);
@@ -57,7 +58,7 @@ void render_db(const db::PgStore::Stats& s, const db::StoredCounts& stored, Writ
   w.one("muc_db_jobs_failed_total", "counter", "Database jobs that failed.", s.failed);
   w.one("muc_db_connects_total", "counter", "Successful connections to PostgreSQL.", s.connects);
   w.family("muc_db_commit_seconds", "histogram",
-           "Time a commit transaction took, retries included.");
+           "Time a commit transaction took (an in-doubt COMMIT's resolution included).");
   for (std::size_t i = 0; i < db::kCommitBuckets.size(); ++i) {
     w.sample("muc_db_commit_seconds_bucket", s.commit_le[i],
              fmt::format("le=\"{}\"", db::kCommitBuckets[i]));
@@ -80,7 +81,35 @@ std::string error_condition_of(const xml::Prepared& stanza) {
   auto child = tail.find('<', tail.find('>', error));
   if (child == std::string_view::npos) return {};
   std::string_view name = name_at(tail.substr(child));
-  return name.empty() || name.front() == '/' ? std::string() : std::string(name);
+  if (name.empty() || name.front() == '/') return {};
+  // RFC 6120 8.3.3's conditions; a relayed error may carry anything, and a label of its
+  // sender's choosing would grow the series without bound.
+  static constexpr std::string_view kConditions[] = {"bad-request",
+                                                     "conflict",
+                                                     "feature-not-implemented",
+                                                     "forbidden",
+                                                     "gone",
+                                                     "internal-server-error",
+                                                     "item-not-found",
+                                                     "jid-malformed",
+                                                     "not-acceptable",
+                                                     "not-allowed",
+                                                     "not-authorized",
+                                                     "policy-violation",
+                                                     "recipient-unavailable",
+                                                     "redirect",
+                                                     "registration-required",
+                                                     "remote-server-not-found",
+                                                     "remote-server-timeout",
+                                                     "resource-constraint",
+                                                     "service-unavailable",
+                                                     "subscription-required",
+                                                     "undefined-condition",
+                                                     "unexpected-request"};
+  for (std::string_view c : kConditions) {
+    if (c == name) return std::string(c);
+  }
+  return "other";
 }
 
 void Metrics::inbound(const xml::Element& stanza) {

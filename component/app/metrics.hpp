@@ -49,8 +49,9 @@ class Metrics {
   std::map<std::string, std::uint64_t, std::less<>> errors_;  // RFC 6120 8.3.3 condition
 };
 
-// The RFC 6120 condition of an error stanza as prepared for sending ("" when it is not an
-// error): the first child of its <error/>, which is how StanzaError writes it.
+// The RFC 6120 8.3.3 condition of an error stanza as prepared for sending ("" when it is
+// not an error; "other" for a name that is none of them): the first child of its <error/>,
+// which is how StanzaError writes it.
 std::string error_condition_of(const xml::Prepared& stanza);
 
 }  // namespace app

@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -19,6 +20,7 @@ struct MetricsServer::Impl {
   uv_async_t* async = nullptr;
   httplib::Server server;
   std::thread thread;
+  std::atomic<bool> listen_returned{false};
 
   std::mutex mu;
   std::condition_variable rendered_cv;
@@ -29,10 +31,15 @@ struct MetricsServer::Impl {
 
   // Loop thread.
   void on_async() {
+    std::uint64_t answers = 0;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      answers = asked;  // the scrapes that asked before this render began
+    }
     std::string fresh = render();
     std::lock_guard<std::mutex> lock(mu);
     text = std::move(fresh);
-    rendered = asked;
+    rendered = answers;
     rendered_cv.notify_all();
   }
 
@@ -67,15 +74,33 @@ std::optional<std::string> MetricsServer::start(const std::string& host, std::ui
   m.async = new uv_async_t;
   m.async->data = &m;
   uv_async_init(m.loop, m.async, [](uv_async_t* h) { static_cast<Impl*>(h->data)->on_async(); });
-  // One request at a time is plenty for a scraper, and keeps the threads to two.
+  // One request at a time is plenty for a scraper (two HTTP threads: the listener and one
+  // worker); short timeouts, so that an idle or slow client holds neither the next scrape
+  // nor the shutdown, which joins these threads on the loop.
   m.server.new_task_queue = [] { return new httplib::ThreadPool(1); };
+  m.server.set_read_timeout(1);
+  m.server.set_keep_alive_max_count(1);
+  m.server.set_keep_alive_timeout(1);
   m.server.Get("/metrics",
                [&m](const httplib::Request& req, httplib::Response& res) { m.scrape(req, res); });
   if (!m.server.bind_to_port(host, port)) {
     stop();
     return fmt::format("cannot listen for metrics on {}:{}", host, port);
   }
-  m.thread = std::thread([&m] { m.server.listen_after_bind(); });
+  m.thread = std::thread([&m] {
+    m.server.listen_after_bind();
+    m.listen_returned = true;
+  });
+  // Server::stop() does nothing until the thread is in its accept loop, so a stop that came
+  // sooner would leave the join waiting forever: start() returns once it is there.
+  while (!m.server.is_running() && !m.listen_returned) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  if (m.listen_returned) {
+    m.thread.join();
+    stop();
+    return fmt::format("cannot serve metrics on {}:{}", host, port);
+  }
   base::log_info("metrics: serving http://{}:{}/metrics", host, port);
   return std::nullopt;
 }

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <iterator>
 
 #include <fmt/chrono.h>
 
@@ -46,6 +47,15 @@ void append_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
+// A field's value in a text line: as it is, or quoted (JSON-style) when it holds a space, a
+// quote or '=', so that a stanza id of a client's choosing cannot pass for another field.
+std::string field_value(std::string_view s) {
+  if (s.find_first_of(" \"=\n\r\t") == std::string_view::npos) return std::string(s);
+  std::string out;
+  append_json_string(out, s);
+  return out;
+}
+
 // Text lines stay one line whatever a message holds.
 std::string one_line(std::string_view s) {
   std::string out(s);
@@ -64,7 +74,7 @@ std::optional<LogLevel> parse_log_level(std::string_view text) {
 }
 
 std::optional<LogFormat> parse_log_format(std::string_view text) {
-  for (int i = 0; i < 2; ++i) {
+  for (std::size_t i = 0; i < std::size(kFormats); ++i) {
     if (text == kFormats[i]) return static_cast<LogFormat>(i);
   }
   return std::nullopt;
@@ -106,8 +116,8 @@ std::string format_log_line(LogLevel level, std::string_view message, const LogC
     return out;
   }
   out = fmt::format("{:5}", to_string(level));
-  if (!context.room.empty()) out += fmt::format(" room={}", one_line(context.room));
-  if (!context.id.empty()) out += fmt::format(" id={}", one_line(context.id));
+  if (!context.room.empty()) out += fmt::format(" room={}", field_value(context.room));
+  if (!context.id.empty()) out += fmt::format(" id={}", field_value(context.id));
   out += ' ';
   out += one_line(message);
   return out;

@@ -75,6 +75,9 @@ class Room {
   // Has rows in the database: stored, and past its initial configuration (a new room is
   // locked, and written, with its owner, only once configured: XEP-0045 10.1).
   bool has_rows() const { return stored() && !locked_; }
+  // Its groupchat messages and subject changes go to the `messages` table (logged or
+  // archived, and stored).
+  bool keeps_messages() const { return config_.recorded() && has_rows(); }
   // A new room still locked after ServiceLimits::locked_room_timeout is destroyed, as when
   // its initial configuration is cancelled (10.1.3); its occupants get the 10.9 presence,
   // whose reason says why. Never stored, so nothing is committed.

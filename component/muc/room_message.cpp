@@ -39,7 +39,7 @@ std::optional<StanzaError> Room::on_groupchat(const GroupchatIn& m, Clock::time_
   send_to_all(broadcast, fx);
 
   if (!m.body) return std::nullopt;
-  if (config_.recorded() && has_rows()) {
+  if (keeps_messages()) {
     // Logged or archived: the broadcast waits for the commit (README "Durability").
     fx.archive.push_back(archive_row(*o, m, *broadcast, now));
   }

@@ -159,7 +159,7 @@ std::vector<StoreOp> Room::store_ops(const Change& change, StoreTime now) const 
                  },
                  [&](const SubjectChange& c) {
                    ops.push_back(SetSubject{jid_str_, c.text, c.nick, c.actor.bare_str(), now});
-                   if (config_.recorded()) ops.push_back(subject_row(c, now));
+                   if (keeps_messages()) ops.push_back(subject_row(c, now));
                  },
                  [&](const VcardChange& c) {
                    std::string actor = c.actor.bare_str();

@@ -64,3 +64,20 @@ async def test_a_path_other_than_metrics_is_not_found(muc):
             return e.code
         return 200
     assert await asyncio.to_thread(get) == 404
+
+
+def test_a_metrics_address_in_use_stops_the_component_with_an_error(muc):
+    """The operator asked for metrics: running without them would hide that they are off."""
+    import os
+    import socket
+    import subprocess
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**os.environ, "MUC_METRICS_LISTEN": f"127.0.0.1:{port}", "MUC_SECRET": "x"}
+        done = subprocess.run([muc.env.binary, "--server", "127.0.0.1:1"], env=env,
+                              capture_output=True, text=True, timeout=30)
+    assert done.returncode == 1, done.stderr
+    assert f"cannot listen for metrics on 127.0.0.1:{port}" in done.stderr, done.stderr
+    assert "handles still open" not in done.stderr, done.stderr

@@ -376,6 +376,10 @@ TEST(Config, KeywordPasswordIsMaskedToo) {
   EXPECT_EQ(keys::mask_password("postgresql:///muc?host=/run/pg&password=pw"),
             "postgresql:///muc?host=/run/pg&password=********");
   EXPECT_EQ(keys::mask_password("postgresql://muc@db/muc"), "postgresql://muc@db/muc");
+  EXPECT_EQ(keys::mask_password("host=db password = pw user=muc"),
+            "host=db password = ******** user=muc");
+  EXPECT_EQ(keys::mask_password("password='it\\'s a secret' user=muc"),
+            "password=******** user=muc");
 }
 
 TEST(Config, CheckConfigOfAnInvalidFileExitsWithTwo) {
@@ -460,6 +464,18 @@ TEST(Config, UnreadableOrEmptySecretFileIsAnError) {
   expect_error(run({"--secret-file", empty.path()}), "its first line is empty");
 }
 
+TEST(Config, RatesMustBeFiniteNumbers) {
+  expect_error(run_with({}, {{"MUC_SECRET", "s"}, {"MUC_SERVICE_MESSAGE_RATE", "nan"}}),
+               "MUC_SERVICE_MESSAGE_RATE: expected a number >= 0");
+  expect_error(run_with({}, {{"MUC_SECRET", "s"}, {"MUC_SERVICE_PRESENCE_RATE", "inf"}}),
+               "MUC_SERVICE_PRESENCE_RATE: expected a number >= 0");
+}
+
+TEST(Config, ATableVariableWithoutAKeyIsAnError) {
+  expect_error(run_with({}, {{"MUC_SECRET", "s"}, {"MUC_SERVICE_", "1"}}),
+               "environment variable MUC_SERVICE_: names no key of [service]");
+}
+
 TEST(Config, LogFormatJsonFromTheFlag) {
   EXPECT_EQ(ok(run({"--secret", "s", "--log-format", "json"})).log_format, base::LogFormat::json);
   expect_error(run({"--secret", "s", "--log-format", "xml"}), "expected text or json");
@@ -476,6 +492,12 @@ TEST(LogLine, JsonLineCarriesRoomIdAndEscapedMessage) {
                                   {"room@conference.localhost", "m1"}, base::LogFormat::json),
             "\"level\":\"warn\",\"room\":\"room@conference.localhost\",\"id\":\"m1\","
             "\"msg\":\"said \\\"hi\\\"\\n\"");
+}
+
+TEST(LogLine, AFieldValueWithSpacesIsQuotedSoItCannotForgeAnother) {
+  EXPECT_EQ(
+      base::format_log_line(base::LogLevel::info, "m", {"r@c", "x room=y"}, base::LogFormat::text),
+      "info  room=r@c id=\"x room=y\" m");
 }
 
 TEST(LogLine, TextLineIsOneLineWithItsFields) {

@@ -25,6 +25,10 @@ TEST(Metrics, ErrorConditionIsTheFirstChildOfTheError) {
           "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><text "
           "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'>no</text></error></iq>");
   EXPECT_EQ(error_condition_of(*error.stanza), "forbidden");
+  EXPECT_EQ(error_condition_of(*one("<iq type='error' id='2' from='r@c'><error type='cancel'>"
+                                    "<made-up xmlns='x'/></error></iq>")
+                                    .stanza),
+            "other");
   EXPECT_EQ(error_condition_of(*one("<message type='groupchat' from='r@c'><body>type='error' "
                                     "<error/></body></message>")
                                     .stanza),
@@ -75,7 +79,7 @@ TEST(Metrics, RenderIsPrometheusTextWithTheHistogram) {
        {"# TYPE muc_rooms_loaded gauge\nmuc_rooms_loaded 2\n", "muc_occupants 5\n",
         "muc_stanza_errors_total{condition=\"item-not-found\"} 1\n",
         "muc_stanzas_out_total{kind=\"iq\"} 1\n", "muc_link_up 1\n", "muc_rooms_stored 7\n",
-        "muc_archive_rows 1000\n", "muc_db_queue_jobs 3\n",
+        "muc_db_archive_rows 1000\n", "muc_db_queue_jobs 3\n",
         "# TYPE muc_db_commit_seconds histogram\n",
         "muc_db_commit_seconds_bucket{le=\"0.001\"} 1\n",
         "muc_db_commit_seconds_bucket{le=\"+Inf\"} 2\n", "muc_db_commit_seconds_sum 0.004\n",
