@@ -251,6 +251,10 @@ bool read_limit(std::string_view key, const toml::node& v, const std::string& qu
   return false;
 }
 
+// [service] room_creation's values, in RoomCreation's order.
+constexpr std::string_view kCreationNames[] = {"anyone", "domains", "admins"};
+static_assert(std::size(kCreationNames) == static_cast<std::size_t>(RoomCreation::admins) + 1);
+
 void read_service(const toml::table& t, Reader& r, Config& config) {
   for (const auto& [k, v] : t) {
     const std::string_view key = k.str();
@@ -273,14 +277,11 @@ void read_service(const toml::table& t, Reader& r, Config& config) {
     } else if (key == "room_creation") {
       auto s = r.string(v, qualified);
       if (!s) return;
-      if (s->value == "anyone") {
-        config.room_creation = RoomCreation::anyone;
-      } else if (s->value == "domains") {
-        config.room_creation = RoomCreation::domains;
-      } else if (s->value == "admins") {
-        config.room_creation = RoomCreation::admins;
-      } else {
+      const auto* name = std::find(std::begin(kCreationNames), std::end(kCreationNames), s->value);
+      if (name == std::end(kCreationNames)) {
         r.fail(qualified, "expected \"anyone\", \"domains\" or \"admins\"");
+      } else {
+        config.room_creation = static_cast<RoomCreation>(name - std::begin(kCreationNames));
       }
     } else if (key == "creation_domains") {
       config.creation_domains.clear();
@@ -546,8 +547,7 @@ std::string effective_config(const Config& c) {
   std::vector<std::string> admins;
   for (const xmpp::Jid& j : c.service_admins) admins.push_back(j.bare_str());
   line("service_admins", strings_array(admins));
-  constexpr std::string_view kCreation[] = {"anyone", "domains", "admins"};
-  line("room_creation", quoted(std::string(kCreation[static_cast<int>(c.room_creation)])));
+  line("room_creation", quoted(std::string(kCreationNames[static_cast<int>(c.room_creation)])));
   line("creation_domains", strings_array(c.creation_domains));
 
   out += "\n[metrics]\n";
